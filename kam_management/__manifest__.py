@@ -1,0 +1,26 @@
+{
+    "name": "Key Account Management",
+    "summary": "Tiers, scores, strategic quadrant, contact cadence and heat map "
+    "of your key accounts",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/kam-odoo/kam",
+    "author": "KAM for Odoo",
+    "maintainers": ["kam-odoo"],
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["crm"],
+    "data": [
+        "security/kam_security.xml",
+        "security/ir.model.access.csv",
+        "security/kam_rules.xml",
+        "data/kam_criterion_data.xml",
+        "data/ir_cron_data.xml",
+        "views/kam_criterion_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/kam_menus.xml",
+    ],
+    "demo": [],
+}

@@ -1,0 +1,33 @@
+"""Contact cadence (KAM_DOMAIN.md section 2): A every 30 days, B and C every 90, D
+every 180."""
+
+import datetime
+
+DEFAULT_CADENCE = {"a": 30, "b": 90, "c": 90, "d": 180}
+
+
+def cadence_days(tier, cadence=None):
+    cadence = cadence or DEFAULT_CADENCE
+    days = cadence.get(tier or "d", cadence["d"])
+    if days is None or days < 1:
+        raise ValueError("a contact cadence is a positive number of days")
+    return days
+
+
+def next_contact_date(last_contact, days, fallback=None):
+    """When the account is next due: the last meaningful contact plus the cadence.
+
+    An account never contacted is due from ``fallback`` (its creation date, say): at
+    once.
+    The result is never before the last contact.
+    """
+    if days < 1:
+        raise ValueError("a contact cadence is a positive number of days")
+    if not last_contact:
+        return fallback
+    return last_contact + datetime.timedelta(days=days)
+
+
+def is_overdue(next_date, today):
+    """Due today counts as overdue: the reminder is for today's work."""
+    return bool(next_date) and next_date <= today

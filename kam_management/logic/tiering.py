@@ -1,0 +1,132 @@
+"""Tiering by revenue potential, temperature and look-alikes (KAM_DOMAIN.md sections 1
+and 3).
+
+Tier A accounts bring the benchmark revenue, tier B about 60% of it, tier C about 30%;
+tier D
+never bought and shows no prospects. An account is put in the tier whose reference
+level is
+nearest to its revenue: the boundaries are the midpoints between the levels (80% and
+45% of
+the benchmark with the defaults).
+"""
+
+TIERS = ("a", "b", "c", "d")
+BENCHMARK_TOP = "top"
+BENCHMARK_TOP_N_AVERAGE = "top_n_average"
+
+
+def benchmark(revenues, method=BENCHMARK_TOP, top_n=1):
+    """The yearly revenue that tier A stands for.
+
+    ``revenues`` is an iterable of the trailing-12-month revenue of each account.
+    ``top`` takes
+    the best account; ``top_n_average`` the average of the ``top_n`` best (fewer if
+    there are
+    fewer accounts). Accounts without revenue do not count. Returns 0.0 when nobody
+    bought.
+    """
+    positive = sorted((r for r in revenues if r and r > 0), reverse=True)
+    if not positive:
+        return 0.0
+    if method == BENCHMARK_TOP:
+        return float(positive[0])
+    if method == BENCHMARK_TOP_N_AVERAGE:
+        if top_n < 1:
+            raise ValueError("top_n must be at least 1")
+        best = positive[:top_n]
+        return float(sum(best)) / len(best)
+    raise ValueError(f"unknown benchmark method {method!r}")
+
+
+def tier_levels(b_ratio=60.0, c_ratio=30.0):
+    """Reference level of each tier, as a fraction of the benchmark."""
+    if not 0 < c_ratio < b_ratio < 100:
+        raise ValueError("tier levels must satisfy 0 < C < B < 100 (percent of tier A)")
+    return {"a": 1.0, "b": b_ratio / 100.0, "c": c_ratio / 100.0, "d": 0.0}
+
+
+def tier_boundaries(b_ratio=60.0, c_ratio=30.0):
+    """The least share of the benchmark that puts an account in A and in B."""
+    levels = tier_levels(b_ratio, c_ratio)
+    return (levels["a"] + levels["b"]) / 2.0, (levels["b"] + levels["c"]) / 2.0
+
+
+def compute_tier(revenue, bench, b_ratio=60.0, c_ratio=30.0, has_prospects=False):
+    """The tier an account's trailing-12-month ``revenue`` earns against the benchmark.
+
+    ``has_prospects`` says that the account bought before or has open opportunities:
+    without
+    revenue it is then a low-potential C, not a D.
+    """
+    revenue = revenue or 0.0
+    if revenue <= 0:
+        return "c" if has_prospects else "d"
+    if bench <= 0:
+        return "c"
+    a_min, b_min = tier_boundaries(b_ratio, c_ratio)
+    share = revenue / bench
+    if share >= a_min:
+        return "a"
+    if share >= b_min:
+        return "b"
+    return "c"
+
+
+TEMPERATURES = ("hot", "warm", "mild", "cool", "cold", "none")
+
+
+def expected_revenue(tier, bench, b_ratio=60.0, c_ratio=30.0):
+    """What an account of ``tier`` should bring in a year."""
+    return bench * tier_levels(b_ratio, c_ratio)[tier]
+
+
+def temperature(
+    revenue, tier, bench, b_ratio=60.0, c_ratio=30.0, thresholds=(100, 75, 50, 25)
+):
+    """Heat of an account: its revenue against what its tier expects.
+
+    Returns ``(ratio_percent, level)``. ``thresholds`` are the least percentages for
+    hot (red),
+    warm, mild and cool; below the last the account is cold (blue, "close to freezing").
+    A tier that expects nothing (D, or no benchmark yet) has no temperature: ``(0.0,
+    "none")``.
+    """
+    hot, warm, mild, cool = thresholds
+    if not hot >= warm >= mild >= cool >= 0:
+        raise ValueError(
+            "temperature thresholds must decrease: hot >= warm >= mild >= cool >= 0"
+        )
+    if not tier:
+        return 0.0, "none"
+    expected = expected_revenue(tier, bench, b_ratio, c_ratio)
+    if expected <= 0:
+        return 0.0, "none"
+    ratio = max(revenue or 0.0, 0.0) / expected * 100.0
+    for level, least in zip(("hot", "warm", "mild", "cool"), thresholds, strict=True):
+        if ratio >= least:
+            return ratio, level
+    return ratio, "cold"
+
+
+def profile(industry, territory, size):
+    """The look-alike signature of an account: what KAM_DOMAIN.md compares."""
+    return (industry or None, territory or None, size or None)
+
+
+def lookalike_matches(candidate, references):
+    """Highest number of attributes ``candidate`` shares with any reference profile.
+
+    Profiles are ``(industry, territory, size)`` tuples; an unknown attribute matches
+    nothing.
+    """
+    best = 0
+    for ref in references:
+        shared = sum(
+            1
+            for mine, theirs in zip(candidate, ref, strict=True)
+            if mine is not None and mine == theirs
+        )
+        best = max(best, shared)
+        if best == len(candidate):
+            break
+    return best

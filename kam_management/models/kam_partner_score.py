@@ -1,0 +1,58 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..logic import scoring
+
+
+class KamPartnerScore(models.Model):
+    """The rating (0 to 10) an account manager gives an account on one criterion."""
+
+    _name = "kam.partner.score"
+    _description = "Key Account Criterion Rating"
+    _order = "axis, sequence, id"
+    _rec_name = "criterion_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", "Account", required=True, ondelete="cascade", index=True
+    )
+    criterion_id = fields.Many2one("kam.criterion", required=True, ondelete="restrict")
+    axis = fields.Selection(related="criterion_id.axis", store=True)
+    sequence = fields.Integer(related="criterion_id.sequence", store=True)
+    weight = fields.Float(related="criterion_id.weight", store=True)
+    score = fields.Integer(default=5, required=True, help="0 (worst) to 10 (best).")
+    note = fields.Char()
+    company_id = fields.Many2one(related="partner_id.company_id", store=True)
+
+    _sql_constraints = [
+        (
+            "criterion_unique",
+            "UNIQUE (partner_id, criterion_id)",
+            "An account is rated once per criterion.",
+        ),
+    ]
+
+    @api.constrains("score")
+    def _check_score(self):
+        for line in self:
+            if not 0 <= line.score <= scoring.SCORE_MAX:
+                raise ValidationError(
+                    self.env._(
+                        "The rating of %(account)s on %(criterion)s must be between 0 "
+                        "and %(max)s, not %(score)s.",
+                        account=line.partner_id.display_name,
+                        criterion=line.criterion_id.name,
+                        max=scoring.SCORE_MAX,
+                        score=line.score,
+                    )
+                )
+
+    @api.constrains("partner_id")
+    def _check_partner_is_account(self):
+        for line in self:
+            if line.partner_id != line.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Rate the company %(company)s, not its contact.",
+                        company=line.partner_id.commercial_partner_id.display_name,
+                    )
+                )

@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        # A done activity is a contact: move the account's next due date at once rather
+        # than
+        # at the next daily refresh.
+        targets = [(activity.res_model, activity.res_id) for activity in self]
+        result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        partner_ids = {res_id for model, res_id in targets if model == "res.partner"}
+        lead_ids = {res_id for model, res_id in targets if model == "crm.lead"}
+        partners = self.env["res.partner"].sudo().browse(partner_ids).exists()
+        partners |= self.env["crm.lead"].sudo().browse(lead_ids).exists().partner_id
+        accounts = partners.commercial_partner_id
+        today = fields.Date.context_today(self)
+        stale = accounts.filtered(
+            lambda a: not a.kam_last_contact_date or a.kam_last_contact_date < today
+        )
+        if stale:
+            stale._kam_write_refresh({"kam_last_contact_date": today})
+        return result

@@ -1,0 +1,298 @@
+import datetime
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..logic import tiering
+
+# Company settings that change what is derived for every account of the company:
+# changing
+# one of them queues the company's accounts for the next refresh.
+KAM_REFRESH_FIELDS = {
+    "kam_revenue_source",
+    "kam_benchmark_method",
+    "kam_benchmark_top_n",
+    "kam_tier_b_ratio",
+    "kam_tier_c_ratio",
+    "kam_cadence_a",
+    "kam_cadence_b",
+    "kam_cadence_c",
+    "kam_cadence_d",
+    "kam_temperature_hot",
+    "kam_temperature_warm",
+    "kam_temperature_mild",
+    "kam_temperature_cool",
+    "kam_attractiveness_threshold",
+    "kam_relationship_threshold",
+    "kam_decline_threshold",
+    "kam_ltv_years",
+    "kam_lookalike_min_match",
+}
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    kam_revenue_source = fields.Selection(
+        [("opportunity", "Won opportunities"), ("invoice", "Posted customer invoices")],
+        string="KAM Revenue Source",
+        default="opportunity",
+        required=True,
+        help="Where an account's revenue comes from. Posted customer invoices need the "
+        "Invoicing app.",
+    )
+    kam_benchmark_method = fields.Selection(
+        [
+            (tiering.BENCHMARK_TOP, "Top account"),
+            (tiering.BENCHMARK_TOP_N_AVERAGE, "Average of the top accounts"),
+        ],
+        string="Tier A Benchmark",
+        default=tiering.BENCHMARK_TOP,
+        required=True,
+        help="The yearly revenue tier A stands for: the best account's trailing 12 "
+        "months, "
+        "or the average of the best few.",
+    )
+    kam_benchmark_top_n = fields.Integer("Top Accounts Averaged", default=5)
+    kam_tier_b_ratio = fields.Float(
+        "Tier B Level (%)",
+        default=60.0,
+        help="Revenue of a typical tier B account, in percent of tier A.",
+    )
+    kam_tier_c_ratio = fields.Float(
+        "Tier C Level (%)",
+        default=30.0,
+        help="Revenue of a typical tier C account, in percent of tier A.",
+    )
+    kam_cadence_a = fields.Integer("Tier A Cadence (days)", default=30)
+    kam_cadence_b = fields.Integer("Tier B Cadence (days)", default=90)
+    kam_cadence_c = fields.Integer("Tier C Cadence (days)", default=90)
+    kam_cadence_d = fields.Integer("Tier D Cadence (days)", default=180)
+    kam_activity_type_a_id = fields.Many2one(
+        "mail.activity.type",
+        "Tier A Contact Activity",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ),
+    )
+    kam_activity_type_b_id = fields.Many2one(
+        "mail.activity.type",
+        "Tier B Contact Activity",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ),
+    )
+    kam_activity_type_c_id = fields.Many2one(
+        "mail.activity.type",
+        "Tier C Contact Activity",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ),
+    )
+    kam_activity_type_d_id = fields.Many2one(
+        "mail.activity.type",
+        "Tier D Contact Activity",
+        default=lambda self: self.env.ref(
+            "mail.mail_activity_data_email", raise_if_not_found=False
+        ),
+    )
+    kam_temperature_hot = fields.Float("Red From (%)", default=100.0)
+    kam_temperature_warm = fields.Float("Orange From (%)", default=75.0)
+    kam_temperature_mild = fields.Float("Yellow From (%)", default=50.0)
+    kam_temperature_cool = fields.Float("Light Blue From (%)", default=25.0)
+    kam_attractiveness_threshold = fields.Float(
+        "High Attractiveness From", default=50.0
+    )
+    kam_relationship_threshold = fields.Float("Strong Relationship From", default=50.0)
+    kam_decline_threshold = fields.Float(
+        "Decline Alert (%)",
+        default=20.0,
+        help="Drop of yearly revenue that raises the decline alert.",
+    )
+    kam_ltv_years = fields.Float("Expected Customer Lifetime (years)", default=3.0)
+    kam_lookalike_min_match = fields.Integer(
+        "Look-alike Matches",
+        default=3,
+        help="How many of industry, territory and size a prospect must share with a "
+        "tier A "
+        "account to be suggested as a tier A look-alike.",
+    )
+    kam_benchmark_revenue = fields.Monetary(
+        "Tier A Benchmark Revenue",
+        currency_field="currency_id",
+        readonly=True,
+        copy=False,
+    )
+    kam_benchmark_date = fields.Date("Benchmark Computed On", readonly=True, copy=False)
+
+    @api.constrains(
+        "kam_cadence_a",
+        "kam_cadence_b",
+        "kam_cadence_c",
+        "kam_cadence_d",
+        "kam_benchmark_top_n",
+        "kam_tier_b_ratio",
+        "kam_tier_c_ratio",
+        "kam_temperature_hot",
+        "kam_temperature_warm",
+        "kam_temperature_mild",
+        "kam_temperature_cool",
+        "kam_attractiveness_threshold",
+        "kam_relationship_threshold",
+        "kam_decline_threshold",
+        "kam_ltv_years",
+        "kam_lookalike_min_match",
+        "kam_revenue_source",
+    )
+    def _check_kam_settings(self):
+        for company in self:
+            cadences = (
+                company.kam_cadence_a,
+                company.kam_cadence_b,
+                company.kam_cadence_c,
+                company.kam_cadence_d,
+            )
+            if min(cadences) < 1:
+                raise ValidationError(
+                    self.env._("A contact cadence is a positive number of days.")
+                )
+            if company.kam_benchmark_top_n < 1:
+                raise ValidationError(
+                    self.env._("The benchmark averages at least one account.")
+                )
+            if not 0 < company.kam_tier_c_ratio < company.kam_tier_b_ratio < 100:
+                raise ValidationError(
+                    self.env._(
+                        "Tier levels must satisfy 0 < tier C < tier B < 100 (percent "
+                        "of tier A)."
+                    )
+                )
+            temperatures = (
+                company.kam_temperature_hot,
+                company.kam_temperature_warm,
+                company.kam_temperature_mild,
+                company.kam_temperature_cool,
+            )
+            if (
+                list(temperatures) != sorted(temperatures, reverse=True)
+                or min(temperatures) < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Temperature thresholds must not increase from red to light "
+                        "blue, nor be negative."
+                    )
+                )
+            for threshold in (
+                company.kam_attractiveness_threshold,
+                company.kam_relationship_threshold,
+            ):
+                if not 0 <= threshold <= 100:
+                    raise ValidationError(
+                        self.env._("Quadrant thresholds are scores between 0 and 100.")
+                    )
+            if not 0 < company.kam_decline_threshold <= 100:
+                raise ValidationError(
+                    self.env._("The decline alert is a drop between 0 and 100 percent.")
+                )
+            if company.kam_ltv_years < 0:
+                raise ValidationError(
+                    self.env._("The expected customer lifetime cannot be negative.")
+                )
+            if not 1 <= company.kam_lookalike_min_match <= 3:
+                raise ValidationError(
+                    self.env._(
+                        "A look-alike shares 1, 2 or 3 of industry, territory and size."
+                    )
+                )
+            if (
+                company.kam_revenue_source == "invoice"
+                and "account.move" not in self.env
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Revenue from posted invoices needs the Invoicing app: "
+                        "install it first."
+                    )
+                )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if KAM_REFRESH_FIELDS.intersection(vals):
+            self.env["res.partner"]._kam_queue_refresh(self)
+        return res
+
+    def _kam_settings(self):
+        """The company's KAM settings as plain values for the logic package."""
+        self.ensure_one()
+        return {
+            "cadence": {
+                "a": self.kam_cadence_a,
+                "b": self.kam_cadence_b,
+                "c": self.kam_cadence_c,
+                "d": self.kam_cadence_d,
+            },
+            "b_ratio": self.kam_tier_b_ratio,
+            "c_ratio": self.kam_tier_c_ratio,
+            "temperature": (
+                self.kam_temperature_hot,
+                self.kam_temperature_warm,
+                self.kam_temperature_mild,
+                self.kam_temperature_cool,
+            ),
+            "benchmark": self.kam_benchmark_revenue,
+            "attractiveness_threshold": self.kam_attractiveness_threshold,
+            "relationship_threshold": self.kam_relationship_threshold,
+            "decline_threshold": self.kam_decline_threshold,
+            "ltv_years": self.kam_ltv_years,
+            "lookalike_min_match": self.kam_lookalike_min_match,
+            "activity_types": {
+                "a": self.kam_activity_type_a_id,
+                "b": self.kam_activity_type_b_id,
+                "c": self.kam_activity_type_c_id,
+                "d": self.kam_activity_type_d_id,
+            },
+        }
+
+    def _kam_refresh_benchmarks(self, today, force=False):
+        """Compute each company's tier A benchmark once a day: one aggregate query per
+        revenue source, whatever the number of accounts."""
+        todo = self if force else self.filtered(lambda c: c.kam_benchmark_date != today)
+        if not todo:
+            return
+        partners = self.env["res.partner"]
+        self.env.flush_all()
+        start = today - relativedelta(years=1) + datetime.timedelta(days=1)
+        revenues = defaultdict(list)
+        for source in set(todo.mapped("kam_revenue_source")):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT COALESCE(p.company_id, %(default)s), SUM(r.amount)
+                      FROM (%(rows)s) r
+                      JOIN res_partner p ON p.id = r.partner_id
+                     WHERE r.day BETWEEN %(start)s AND %(today)s
+                  GROUP BY COALESCE(p.company_id, %(default)s), r.partner_id
+                    """,
+                    default=self.env.company.id,
+                    rows=partners._kam_revenue_source_query(source),
+                    start=start,
+                    today=today,
+                )
+            )
+            for company_id, amount in self.env.cr.fetchall():
+                revenues[(source, company_id)].append(amount or 0.0)
+        for company in todo:
+            bench = tiering.benchmark(
+                revenues.get((company.kam_revenue_source, company.id), []),
+                company.kam_benchmark_method,
+                company.kam_benchmark_top_n,
+            )
+            # super(): the benchmark is derived data, it does not requeue the accounts.
+            super(ResCompany, company.sudo()).write(
+                {"kam_benchmark_revenue": bench, "kam_benchmark_date": today}
+            )

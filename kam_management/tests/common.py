@@ -1,0 +1,89 @@
+import datetime
+
+from odoo.tests import TransactionCase, new_test_user
+
+
+class KamCase(TransactionCase):
+    """Accounts, reps and a director on a clean slate: the demo data's opportunities
+    are put
+    aside so that the benchmark is the one the test builds."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=False, mail_notrack=False)
+        )
+        cls.env.cr.execute("UPDATE crm_lead SET active = false")
+        cls.env.invalidate_all()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "kam_revenue_source": "opportunity",
+                "kam_benchmark_method": "top",
+                "kam_benchmark_top_n": 5,
+                "kam_tier_b_ratio": 60.0,
+                "kam_tier_c_ratio": 30.0,
+                "kam_cadence_a": 30,
+                "kam_cadence_b": 90,
+                "kam_cadence_c": 90,
+                "kam_cadence_d": 180,
+            }
+        )
+        cls.rep = new_test_user(
+            cls.env,
+            login="kam_rep",
+            groups="kam_management.group_kam_user",
+            name="Rep One",
+        )
+        cls.rep2 = new_test_user(
+            cls.env,
+            login="kam_rep2",
+            groups="kam_management.group_kam_user",
+            name="Rep Two",
+        )
+        cls.director = new_test_user(
+            cls.env,
+            login="kam_director",
+            groups="kam_management.group_kam_manager",
+            name="Director",
+        )
+        cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        cls.open_stage = cls.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        cls.today = datetime.date.today()
+        cls.Partner = cls.env["res.partner"]
+
+    @classmethod
+    def _account(cls, name, manager=None, **values):
+        return cls.Partner.create(
+            {
+                "name": name,
+                "is_company": True,
+                "kam_manager_id": manager.id if manager else False,
+                **values,
+            }
+        )
+
+    @classmethod
+    def _sale(cls, partner, amount, day=None):
+        """A won opportunity of ``amount`` closed on ``day`` (default: 10 days ago)."""
+        lead = cls.env["crm.lead"].create(
+            {
+                "name": f"Deal {partner.name} {amount}",
+                "type": "opportunity",
+                "partner_id": partner.id,
+                "expected_revenue": amount,
+                "stage_id": cls.won_stage.id,
+            }
+        )
+        day = day or cls.today - datetime.timedelta(days=10)
+        lead.date_closed = datetime.datetime.combine(day, datetime.time(12))
+        return lead
+
+    def _refresh_all(self, batch_size=1000):
+        """Run the daily job until nothing remains, as the cron runner does."""
+        runs = 0
+        while self.Partner._cron_kam_daily(batch_size=batch_size):
+            runs += 1
+            self.assertLess(runs, 1000, "the daily job never finishes")
+        return runs + 1

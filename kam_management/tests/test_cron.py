@@ -1,0 +1,129 @@
+import datetime
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import KamCase
+
+
+@tagged("post_install", "-at_install")
+class TestDailyJob(KamCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.a_account = cls._account("A Co", cls.rep)
+        cls.d_account = cls._account("D Co", cls.rep2)
+        cls.fresh = cls._account("Fresh Co", cls.rep)
+        cls.unowned = cls._account("Unowned Co")
+        cls._sale(cls.a_account, 100_000)
+        cls._sale(cls.fresh, 90_000)
+        cls.call = cls.env.ref("mail.mail_activity_data_call")
+        cls.email = cls.env.ref("mail.mail_activity_data_email")
+
+    def _reminders(self, partners):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+        )
+
+    def test_one_reminder_per_overdue_account_of_the_tier_channel(self):
+        self.fresh.kam_last_contact_date = self.today - datetime.timedelta(days=3)
+        self._refresh_all()
+        reminders = self._reminders(
+            self.a_account | self.d_account | self.fresh | self.unowned
+        )
+        by_partner = {r.res_id: r for r in reminders}
+        self.assertEqual(set(by_partner), {self.a_account.id, self.d_account.id})
+        self.assertEqual(by_partner[self.a_account.id].activity_type_id, self.call)
+        self.assertEqual(by_partner[self.a_account.id].user_id, self.rep)
+        self.assertEqual(by_partner[self.d_account.id].activity_type_id, self.email)
+        self.assertEqual(by_partner[self.d_account.id].user_id, self.rep2)
+        self.assertEqual(self.d_account.kam_tier, "d")
+
+    def test_run_twice_changes_nothing(self):
+        self._refresh_all()
+        first = self._reminders(self.a_account | self.d_account)
+        self.assertEqual(len(first), 2)
+        # Same day: nothing is pending any more.
+        self.assertEqual(self.Partner._cron_kam_daily(), 0)
+        # Next day, every account is refreshed again, but an open reminder is never
+        # doubled.
+        with freeze_time(self.today + datetime.timedelta(days=1)):
+            self._refresh_all()
+        self.assertEqual(self._reminders(self.a_account | self.d_account), first)
+
+    def test_existing_open_call_prevents_reminder(self):
+        self.a_account.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.rep.id
+        )
+        self._refresh_all()
+        self.assertEqual(len(self._reminders(self.a_account)), 1)
+
+    def test_batches_report_progress_and_resume_after_a_crash(self):
+        accounts = self.Partner.search(self.Partner._kam_account_domain())
+        total = len(accounts)
+        remaining = self.Partner._cron_kam_daily(batch_size=2)
+        self.assertEqual(remaining, total - 2)
+        done = self.Partner.search_count(
+            self.Partner._kam_account_domain() + [("kam_refresh_date", "=", self.today)]
+        )
+        self.assertEqual(done, 2)
+        # A crash between batches loses nothing: the next run only takes the rest.
+        runs = self._refresh_all(batch_size=7)
+        self.assertEqual(runs, -(-(total - 2) // 7) or 1)
+        self.assertFalse(
+            self.Partner.search_count(
+                self.Partner._kam_account_domain()
+                + [("kam_refresh_date", "!=", self.today)]
+            )
+        )
+        self.assertEqual(len(self._reminders(self.a_account | self.d_account)), 2)
+
+    def test_cron_record_runs(self):
+        cron = self.env.ref("kam_management.ir_cron_kam_daily")
+        self.assertTrue(cron.active)
+        cron.method_direct_trigger()
+        self.assertEqual(self.a_account.kam_tier, "a")
+
+    def test_odd_data_does_not_break_the_job(self):
+        # A negative (credit) deal, an account without company, one without manager, an
+        # archived account: the job still finishes.
+        self._sale(self.fresh, -500_000)
+        self.Partner.create(
+            {"name": "Archived Co", "is_company": True, "active": False}
+        )
+        self._refresh_all()
+        self.assertEqual(self.fresh.kam_revenue_12m, -410_000)
+        self.assertEqual(self.fresh.kam_tier, "c")
+        self.assertEqual(self.fresh.kam_temperature, "cold")
+
+    def test_temperature_and_decline(self):
+        blue = self._account("Blue Co", self.rep)
+        self._sale(blue, 10_000)
+        self._sale(blue, 200_000, self.today - datetime.timedelta(days=400))
+        self._refresh_all()
+        self.assertEqual(self.a_account.kam_temperature, "hot")
+        self.assertEqual(self.a_account.kam_temperature_color, 1)
+        self.assertEqual(blue.kam_tier, "c")
+        self.assertTrue(blue.kam_revenue_declining)
+        self.assertAlmostEqual(blue.kam_revenue_trend, -95.0)
+        # A tier A account that brings little is close to freezing: blue.
+        blue.with_user(self.director).write(
+            {"kam_tier_override": "a", "kam_tier_override_reason": "Strategic"}
+        )
+        self.assertEqual(blue.kam_temperature, "cold")
+        self.assertEqual(blue.kam_temperature_color, 8)
+        self.assertIn(
+            blue,
+            self.Partner.search(
+                [("kam_temperature", "in", ("cool", "cold")), ("kam_tier", "=", "a")]
+            ),
+        )
+
+    def test_lifetime_value(self):
+        ltv = self._account("Quarterly Co", self.rep)
+        for months in (1, 4, 7, 10):
+            self._sale(ltv, 10_000, self.today - datetime.timedelta(days=30 * months))
+        self._refresh_all()
+        self.assertEqual(ltv.kam_purchase_count_12m, 4)
+        self.assertAlmostEqual(ltv.kam_lifetime_value, 120_000)

@@ -1,0 +1,52 @@
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import KamCase
+
+
+@tagged("post_install", "-at_install")
+class TestSettings(KamCase):
+    def test_settings_form_changes_cadence(self):
+        account = self._account("Settings Co", self.rep)
+        self._sale(account, 1000)
+        self._refresh_all()
+        self.assertEqual(account.kam_cadence_days, 30)
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.kam_cadence_a = 14
+        settings.save().execute()
+        self.assertEqual(self.company.kam_cadence_a, 14)
+        self.assertFalse(
+            account.kam_refresh_date, "a settings change queues the accounts"
+        )
+        self._refresh_all()
+        self.assertEqual(account.kam_cadence_days, 14)
+
+    def test_bad_settings_are_refused(self):
+        for values in (
+            {"kam_cadence_b": -5},
+            {"kam_cadence_d": 0},
+            {"kam_tier_b_ratio": 20.0, "kam_tier_c_ratio": 30.0},
+            {"kam_temperature_hot": 50.0, "kam_temperature_warm": 75.0},
+            {"kam_benchmark_top_n": 0},
+            {"kam_attractiveness_threshold": 120.0},
+            {"kam_lookalike_min_match": 4},
+        ):
+            with (
+                self.subTest(values=values),
+                self.assertRaises(ValidationError),
+                self.env.cr.savepoint(),
+            ):
+                self.company.write(values)
+        self.assertEqual(self.company.kam_cadence_b, 90)
+
+    def test_invoice_source_needs_invoicing(self):
+        if "account.move" in self.env:
+            self.skipTest("Invoicing is installed in this database")
+        with self.assertRaises(ValidationError):
+            self.company.kam_revenue_source = "invoice"
+
+    def test_revenue_by_partner_rejects_reversed_period(self):
+        with self.assertRaises(ValidationError):
+            self.Partner._kam_revenue_by_partner(
+                self.today, self.today.replace(year=self.today.year - 1)
+            )
