@@ -42,12 +42,13 @@ def md_to_rst(text):
 def render(addon_dir):
     manifest = ast.literal_eval((addon_dir / "__manifest__.py").read_text())
     name = manifest["name"]
+    badge = manifest["license"].replace("-", "--")
     out = [
         "=" * len(name),
         name,
         "=" * len(name),
         "",
-        f".. |badge1| image:: https://img.shields.io/badge/licence-{manifest['license'].replace('-', '--')}-blue.png",
+        f".. |badge1| image:: https://img.shields.io/badge/licence-{badge}-blue.png",
         f"    :alt: License: {manifest['license']}",
         "",
         "|badge1|",
