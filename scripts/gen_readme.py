@@ -1,8 +1,7 @@
 """Generate each addon's README.rst from its manifest and its readme/*.md fragments.
 
 The same layout as OCA's generated READMEs: title, badges, description, table of
-contents,
-configuration, usage, credits. Run it after editing a fragment:
+contents, configuration, usage, credits. Run it after editing a fragment:
 
     python scripts/gen_readme.py            # writes <addon>/README.rst for every addon
     python scripts/gen_readme.py --check    # exits 1 when a README.rst is stale

@@ -5,6 +5,8 @@ It never installs Odoo: it finds the Odoo that ``import odoo`` gives and drives 
     python scripts/kam_odoo.py addons-path        # prints Odoo's addons path plus this
     repository
     python scripts/kam_odoo.py drop-db NAME        # drops a database if it exists
+    python scripts/kam_odoo.py db-exists NAME      # exit status 0 when it exists
+    python scripts/kam_odoo.py refresh NAME ARGS   # runs the daily KAM job to the end
     python scripts/kam_odoo.py odoo ARGS...        # runs odoo-bin with ARGS
 """
 
@@ -30,7 +32,7 @@ def addons_path():
     return ",".join(paths)
 
 
-def drop_db(name):
+def _connect():
     import psycopg2
 
     kwargs = {"dbname": "postgres"}
@@ -44,6 +46,20 @@ def drop_db(name):
             kwargs[key] = os.environ[env]
     conn = psycopg2.connect(**kwargs)
     conn.autocommit = True
+    return conn
+
+
+def db_exists(name):
+    conn = _connect()
+    with conn.cursor() as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        found = bool(cr.fetchone())
+    conn.close()
+    return found
+
+
+def drop_db(name):
+    conn = _connect()
     with conn.cursor() as cr:
         cr.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
@@ -60,6 +76,19 @@ def run_odoo(args):
     odoo.cli.main()
 
 
+def refresh(name, args):
+    """Run the daily KAM job until every account is refreshed, and commit."""
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(["-d", name, "--log-level=warn", *args])
+    with Registry(name).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        partners = env["res.partner"]
+        while partners._cron_kam_daily():
+            cr.commit()
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -68,6 +97,10 @@ def main():
         sys.stdout.write(addons_path() + "\n")
     elif command == "drop-db":
         drop_db(args[0])
+    elif command == "db-exists":
+        sys.exit(0 if db_exists(args[0]) else 1)
+    elif command == "refresh":
+        refresh(args[0], args[1:])
     elif command == "odoo":
         run_odoo(args)
     else:

@@ -1,11 +1,9 @@
 """Shared fixtures for the tests that need no Odoo, and the switch for the Odoo layer.
 
 The addons keep their domain logic in ``<addon>/logic/``: plain Python that imports
-nothing
-from ``odoo``. Importing ``kam_management.logic`` the usual way would run the addon's
-``__init__`` (and so import odoo), so the logic packages are loaded here by path, under
-the
-name ``<addon>_logic``.
+nothing from ``odoo``. Importing ``kam_management.logic`` the usual way would run the
+addon's ``__init__`` (and so import odoo), so the logic packages are loaded here by
+path, under the name ``<addon>_logic``.
 """
 
 import importlib.util
@@ -54,8 +52,7 @@ def pytest_configure(config):
 
 def pytest_ignore_collect(collection_path, config):
     # Addon tests import odoo at module level: without the Odoo layer they are not
-    # collected,
-    # and tests/test_odoo_layer.py reports them as skipped instead.
+    # collected, and tests/test_odoo_layer.py reports them as skipped instead.
     reason = getattr(config, "_kam_odoo_skip_reason", None)
     if (
         reason

@@ -98,8 +98,7 @@ def test_manifest(addon):
 @pytest.mark.parametrize("addon", ADDONS)
 def test_data_files_are_all_loaded(addon):
     """An XML or CSV file under data/, views/, security/, report/, wizards/ that the
-    manifest
-    does not load is dead weight (or a forgotten line)."""
+    manifest does not load is dead weight (or a forgotten line)."""
     manifest = _manifest(addon)
     loaded = set(manifest.get("data", [])) | set(manifest.get("demo", []))
     for folder in ("data", "views", "security", "report", "wizards", "wizard", "demo"):

@@ -1,8 +1,7 @@
 """Key account management rules as plain Python.
 
 Nothing here imports ``odoo``: the models feed these functions plain values and store
-what
-they return, and ``tests/`` checks the rules without a database.
+what they return, and ``tests/`` checks the rules without a database.
 """
 
 from . import cadence, revenue, scoring, tiering

@@ -18,8 +18,7 @@ def next_contact_date(last_contact, days, fallback=None):
     """When the account is next due: the last meaningful contact plus the cadence.
 
     An account never contacted is due from ``fallback`` (its creation date, say): at
-    once.
-    The result is never before the last contact.
+    once. The result is never before the last contact.
     """
     if days < 1:
         raise ValueError("a contact cadence is a positive number of days")

@@ -37,8 +37,7 @@ def quadrant(
     relationship_threshold=50.0,
 ):
     """High attractiveness and strong relationship make a Key account; high and weak a
-    Target;
-    low and strong Maintain; low and weak Low profile. None until both axes are
+    Target; low and strong Maintain; low and weak Low profile. None until both axes are
     scored."""
     if attractiveness is None or relationship is None:
         return None

@@ -19,11 +19,9 @@ def benchmark(revenues, method=BENCHMARK_TOP, top_n=1):
     """The yearly revenue that tier A stands for.
 
     ``revenues`` is an iterable of the trailing-12-month revenue of each account.
-    ``top`` takes
-    the best account; ``top_n_average`` the average of the ``top_n`` best (fewer if
-    there are
-    fewer accounts). Accounts without revenue do not count. Returns 0.0 when nobody
-    bought.
+    ``top`` takes the best account; ``top_n_average`` the average of the ``top_n`` best
+    (fewer if there are fewer accounts). Accounts without revenue do not count. Returns
+    0.0 when nobody bought.
     """
     positive = sorted((r for r in revenues if r and r > 0), reverse=True)
     if not positive:
@@ -55,8 +53,7 @@ def compute_tier(revenue, bench, b_ratio=60.0, c_ratio=30.0, has_prospects=False
     """The tier an account's trailing-12-month ``revenue`` earns against the benchmark.
 
     ``has_prospects`` says that the account bought before or has open opportunities:
-    without
-    revenue it is then a low-potential C, not a D.
+    without revenue it is then a low-potential C, not a D.
     """
     revenue = revenue or 0.0
     if revenue <= 0:
@@ -85,11 +82,10 @@ def temperature(
 ):
     """Heat of an account: its revenue against what its tier expects.
 
-    Returns ``(ratio_percent, level)``. ``thresholds`` are the least percentages for
-    hot (red),
-    warm, mild and cool; below the last the account is cold (blue, "close to freezing").
-    A tier that expects nothing (D, or no benchmark yet) has no temperature: ``(0.0,
-    "none")``.
+    Returns ``(ratio_percent, level)``. ``thresholds`` are the least percentages for hot
+    (red), warm, mild and cool; below the last the account is cold (blue, "close to
+    freezing"). A tier that expects nothing (D, or no benchmark yet) has no temperature:
+    ``(0.0, "none")``.
     """
     hot, warm, mild, cool = thresholds
     if not hot >= warm >= mild >= cool >= 0:

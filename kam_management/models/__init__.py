@@ -4,3 +4,4 @@ from . import kam_criterion
 from . import kam_partner_score
 from . import res_partner
 from . import mail_activity
+from . import crm_lead

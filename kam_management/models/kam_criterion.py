@@ -12,8 +12,7 @@ class KamCriterion(models.Model):
     """A criterion on which an account is rated, and its weight on its axis.
 
     The lists come from Bacon, Millman, Sharpe and Wyman (KAM_DOMAIN.md section 4);
-    directors
-    adapt them: criteria are data, not code.
+    directors adapt them: criteria are data, not code.
     """
 
     _name = "kam.criterion"

@@ -6,8 +6,7 @@ class MailActivity(models.Model):
 
     def _action_done(self, feedback=False, attachment_ids=None):
         # A done activity is a contact: move the account's next due date at once rather
-        # than
-        # at the next daily refresh.
+        # than at the next daily refresh.
         targets = [(activity.res_model, activity.res_id) for activity in self]
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         partner_ids = {res_id for model, res_id in targets if model == "res.partner"}

@@ -10,8 +10,7 @@ from odoo.tools import SQL
 from ..logic import tiering
 
 # Company settings that change what is derived for every account of the company:
-# changing
-# one of them queues the company's accounts for the next refresh.
+# changing one of them queues the company's accounts for the next refresh.
 KAM_REFRESH_FIELDS = {
     "kam_revenue_source",
     "kam_benchmark_method",

@@ -61,7 +61,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # -- ownership
-    # -------------------------------------------------------------------------
     kam_manager_id = fields.Many2one(
         "res.users",
         "Key Account Manager",
@@ -76,7 +75,6 @@ class ResPartner(models.Model):
     )
 
     # -- revenue (refreshed by the daily job)
-    # ----------------------------------------------
     kam_revenue_12m = fields.Monetary(
         "Revenue (12 months)",
         currency_field="kam_currency_id",
@@ -116,7 +114,6 @@ class ResPartner(models.Model):
     )
 
     # -- tier
-    # ------------------------------------------------------------------------------
     kam_tier_computed = fields.Selection(
         TIERS, "Computed Tier", readonly=True, copy=False
     )
@@ -151,7 +148,6 @@ class ResPartner(models.Model):
     )
 
     # -- strategic attention
-    # ---------------------------------------------------------------
     kam_score_ids = fields.One2many(
         "kam.partner.score", "partner_id", "Criteria Ratings"
     )
@@ -177,7 +173,6 @@ class ResPartner(models.Model):
     )
 
     # -- cadence
-    # ---------------------------------------------------------------------------
     kam_last_contact_date = fields.Date(
         "Last Contact",
         readonly=True,
@@ -201,7 +196,6 @@ class ResPartner(models.Model):
     )
 
     # -- temperature
-    # -----------------------------------------------------------------------
     kam_temperature_ratio = fields.Float(
         "Revenue vs Tier (%)",
         compute="_compute_kam_temperature",
@@ -233,7 +227,6 @@ class ResPartner(models.Model):
     ]
 
     # -- computes
-    # --------------------------------------------------------------------------
     def _kam_company(self):
         return self.company_id or self.env.company
 
@@ -255,8 +248,7 @@ class ResPartner(models.Model):
             )
 
     # The company settings these computes read are not dependencies: changing them
-    # queues the
-    # company's accounts for the daily refresh, which recomputes these fields
+    # queues the company's accounts for the daily refresh, which recomputes these fields
     # (_kam_queue_refresh).
     @api.depends("kam_revenue_12m", "kam_revenue_prev_12m", "company_id")
     def _compute_kam_revenue_trend(self):
@@ -381,7 +373,6 @@ class ResPartner(models.Model):
             partner.kam_temperature_color = TEMPERATURE_COLORS[level]
 
     # -- constraints and access
-    # ------------------------------------------------------------
     @api.constrains("kam_tier_override", "kam_tier_override_reason")
     def _check_kam_tier_override(self):
         for partner in self:
@@ -479,7 +470,6 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     # -- actions
-    # ---------------------------------------------------------------------------
     def action_kam_load_criteria(self):
         """Add a rating line for every active criterion the account is not rated on
         yet."""
@@ -499,8 +489,7 @@ class ResPartner(models.Model):
         return True
 
     def action_kam_refresh(self):
-        """Refresh the KAM data of these accounts now rather than at the next daily
-        run."""
+        """Refresh the KAM data of these accounts now, not at the next daily run."""
         accounts = self.commercial_partner_id
         self.env["res.company"].browse(
             {(p.company_id or self.env.company).id for p in accounts}
@@ -509,7 +498,6 @@ class ResPartner(models.Model):
         return True
 
     # -- revenue sources
-    # -------------------------------------------------------------------
     @api.model
     def _kam_revenue_source_query(self, source):
         """SQL of the revenue rows: (partner_id = commercial partner, day, amount)."""
@@ -543,8 +531,7 @@ class ResPartner(models.Model):
         currency.
 
         ``source`` defaults to the current company's setting: won opportunities, or
-        posted
-        customer invoices when Invoicing is installed and chosen.
+        posted customer invoices when Invoicing is installed and chosen.
         """
         if date_from and date_to and date_from > date_to:
             raise ValidationError(
@@ -575,10 +562,9 @@ class ResPartner(models.Model):
 
     def _kam_revenue_stats(self, today, source):
         """Per account of ``self``: revenue of the last 12 months and of the 12 before,
-        the
-        number of purchases of the last 12 months, and whether it ever bought or has
-        open
-        opportunities. One query for the revenue, one for the open opportunities."""
+        the number of purchases of the last 12 months, and whether it ever bought or has
+        open opportunities. One query for the revenue, one for the open opportunities.
+        """
         start = today - relativedelta(years=1) + datetime.timedelta(days=1)
         prev_start = start - relativedelta(years=1)
         self.env.cr.execute(
@@ -664,7 +650,6 @@ class ResPartner(models.Model):
         return dict(self.env.cr.fetchall())
 
     # -- the daily refresh
-    # -----------------------------------------------------------------
     @api.model
     def _kam_account_domain(self):
         return [("parent_id", "=", False)]
@@ -696,10 +681,9 @@ class ResPartner(models.Model):
     @api.model
     def _cron_kam_daily(self, batch_size=None):
         """Refresh one batch of accounts not yet refreshed today; the cron runner calls
-        it
-        again while accounts remain. Running it twice, or again after a crash, only
-        picks up
-        the accounts that were not refreshed: every batch is complete or absent."""
+        it again while accounts remain. Running it twice, or again after a crash, only
+        picks up the accounts that were not refreshed: every batch is complete or
+        absent."""
         today = fields.Date.context_today(self)
         if batch_size is None:
             batch_size = int(
@@ -721,8 +705,8 @@ class ResPartner(models.Model):
 
     def _kam_refresh(self, today):
         """Recompute what time changes for the accounts in ``self`` and schedule the
-        contact
-        reminders that are due. Set-based: a fixed number of queries per batch."""
+        contact reminders that are due. Set-based: a fixed number of queries per batch.
+        """
         if not self:
             return
         # The revenue and contact queries read the database: pending ORM writes go
@@ -792,6 +776,7 @@ class ResPartner(models.Model):
                 partner._kam_write_refresh(changed)
         self.flush_recordset()
         self._kam_schedule_contact_activities(company, today)
+        self._kam_schedule_feedback_activities(today)
 
     def _kam_write_refresh(self, values):
         # The refresh writes system fields only: it bypasses the rep/director access
@@ -813,8 +798,8 @@ class ResPartner(models.Model):
 
     def _kam_schedule_contact_activities(self, company, today):
         """One open reminder per overdue account for its key account manager, of the
-        channel
-        its tier calls for; never a second while one of the contact types is open."""
+        channel its tier calls for; never a second while one of the contact types is
+        open."""
         due = self.filtered(
             lambda p: p.kam_manager_id
             and p.kam_next_contact_date
@@ -858,6 +843,51 @@ class ResPartner(models.Model):
             )
         if values:
             # Reminders land in the reps' activity menus; no e-mail per reminder.
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(values)
+
+    def _kam_schedule_feedback_activities(self, today):
+        """When revenue drops, ask the customer for feedback: one open request per
+        account."""
+        declining = self.filtered(
+            lambda p: p.kam_revenue_declining and p.kam_manager_id
+        )
+        activity_type = self.env.ref(
+            "kam_management.mail_activity_type_kam_feedback", raise_if_not_found=False
+        )
+        if not declining or not activity_type:
+            return
+        already = set(
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", declining.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        values = [
+            {
+                "res_model_id": model_id,
+                "res_id": partner.id,
+                "activity_type_id": activity_type.id,
+                "user_id": partner.kam_manager_id.id,
+                "date_deadline": today
+                + datetime.timedelta(days=activity_type.delay_count),
+                "summary": self.env._(
+                    "Revenue down %(trend)s%%: ask for feedback",
+                    trend=round(partner.kam_revenue_trend),
+                ),
+            }
+            for partner in declining
+            if partner.id not in already
+        ]
+        if values:
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(values)

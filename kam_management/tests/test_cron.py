@@ -107,6 +107,22 @@ class TestDailyJob(KamCase):
         self.assertEqual(blue.kam_tier, "c")
         self.assertTrue(blue.kam_revenue_declining)
         self.assertAlmostEqual(blue.kam_revenue_trend, -95.0)
+        feedback = self.env.ref("kam_management.mail_activity_type_kam_feedback")
+        requests = self._reminders(blue).filtered(
+            lambda a: a.activity_type_id == feedback
+        )
+        self.assertEqual(
+            len(requests), 1, "a drop asks the customer for feedback, once"
+        )
+        self.assertEqual(requests.user_id, self.rep)
+        blue.kam_refresh_date = False
+        self._refresh_all()
+        self.assertEqual(
+            len(
+                self._reminders(blue).filtered(lambda a: a.activity_type_id == feedback)
+            ),
+            1,
+        )
         # A tier A account that brings little is close to freezing: blue.
         blue.with_user(self.director).write(
             {"kam_tier_override": "a", "kam_tier_override_reason": "Strategic"}

@@ -1,0 +1,254 @@
+"""Benchmark of the daily KAM job against a naive per-record loop, in the same run.
+
+Not a test: it measures. It builds N accounts with a year and a half of history (won
+opportunities, messages, meetings are left out) straight in SQL, then times and counts
+the SQL queries of
+
+- the daily job as the cron runs it (``_cron_kam_daily`` batch after batch), on all N;
+- a naive per-record loop (searches and writes account by account), on a sample;
+- the daily job on that same sample, for a like-for-like comparison.
+
+Everything happens in one transaction that is rolled back: the database is left as it
+was.
+
+    $ODOO_PYTHON benchmarks/bench_kam_cron.py -d DB [--partners 100000] [--sample 2000]
+
+DB must have kam_management installed (scripts/run_tests.sh leaves one: kam_test).
+"""
+
+import argparse
+import datetime
+import os
+import random
+import sys
+import time
+
+sys.path.insert(
+    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
+)
+
+from kam_odoo import addons_path  # noqa: E402
+
+
+def build_data(env, partners, leads_per_partner, seed=42):
+    """N companies, about ``leads_per_partner`` won deals each over 18 months, a third
+    with a recent message, a manager for every other account."""
+    cr = env.cr
+    rng = random.Random(seed)
+    users = env["res.users"].search([("share", "=", False)], limit=5).ids
+    won = env["crm.stage"].search([("is_won", "=", True)], limit=1).id
+    comment = env.ref("mail.mt_comment").id
+    company = env.company.id
+    cr.execute(
+        """
+        INSERT INTO res_partner (name, complete_name, is_company, active, type,
+                                 company_id, create_date, write_date, kam_manager_id)
+        SELECT 'Bench Co ' || g, 'Bench Co ' || g, true, true, 'contact', %s,
+               now() - interval '2 years', now(),
+               CASE WHEN g %% 2 = 0 THEN (%s::int[])[1 + g %% %s] END
+          FROM generate_series(1, %s) g
+        RETURNING id
+        """,
+        (company, users, len(users), partners),
+    )
+    ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", (ids,)
+    )
+    # Deals: a heavy-tailed revenue distribution, so that every tier is populated.
+    rows = []
+    today = datetime.date.today()
+    for pid in ids:
+        size = rng.paretovariate(1.3) * 1000
+        for _ in range(rng.randint(0, 2 * leads_per_partner)):
+            day = today - datetime.timedelta(days=rng.randint(1, 540))
+            rows.append((pid, round(size * rng.uniform(0.5, 1.5), 2), day))
+    for start in range(0, len(rows), 50_000):
+        chunk = rows[start : start + 50_000]
+        cr.execute(
+            "INSERT INTO crm_lead (name, type, active, partner_id, expected_revenue,"
+            " stage_id, probability, date_closed, company_id, create_date, write_date)"
+            " SELECT 'Bench deal', 'opportunity', true, p, r, %s, 100, d::timestamp,"
+            " %s, now(), now()"
+            " FROM unnest(%s::int[], %s::numeric[], %s::date[]) AS t(p, r, d)",
+            (
+                won,
+                company,
+                [r[0] for r in chunk],
+                [r[1] for r in chunk],
+                [r[2] for r in chunk],
+            ),
+        )
+    messaged = ids[::3]
+    cr.execute(
+        "INSERT INTO mail_message (model, res_id, message_type, subtype_id, date, body)"
+        " SELECT 'res.partner', p, 'comment', %s,"
+        " now() - (p %% 120) * interval '1 day', 'Call'"
+        " FROM unnest(%s::int[]) AS t(p)",
+        (comment, messaged),
+    )
+    env.invalidate_all()
+    return env["res.partner"].browse(ids), len(rows)
+
+
+def reset(env, partners):
+    env.cr.execute(
+        "UPDATE res_partner SET kam_refresh_date = NULL, kam_last_contact_date = NULL"
+        " WHERE id = ANY(%s)",
+        (partners.ids,),
+    )
+    env.cr.execute(
+        "DELETE FROM mail_activity WHERE res_model = 'res.partner' AND res_id = "
+        "ANY(%s)",
+        (partners.ids,),
+    )
+    env.company.kam_benchmark_date = False
+    env.invalidate_all()
+
+
+def measure(env, label, function, rows):
+    env.flush_all()
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    batches = function()
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    queries = env.cr.sql_log_count - queries
+    result = {
+        "label": label,
+        "rows": rows,
+        "seconds": elapsed,
+        "rows_per_second": rows / elapsed if elapsed else float("inf"),
+        "queries": queries,
+        "queries_per_row": queries / rows if rows else 0,
+        "batches": batches,
+    }
+    print(
+        f"{label:<34} {rows:>8} rows {elapsed:>8.2f} s "
+        f"{result['rows_per_second']:>9.0f} rows/s "
+        f"{queries:>8} queries {result['queries_per_row']:>6.2f} q/row"
+        + (f" {queries / batches:>7.1f} q/batch" if batches else "")
+    )
+    return result
+
+
+def job(env, domain_ids, batch_size):
+    """The cron's loop, restricted to the given accounts (the others are marked
+    fresh)."""
+    partner = env["res.partner"]
+    today = datetime.date.today()
+    env.cr.execute(
+        "UPDATE res_partner SET kam_refresh_date = %s WHERE parent_id IS NULL AND NOT "
+        "id = ANY(%s)",
+        (today, domain_ids),
+    )
+    env.invalidate_all()
+    batches = 0
+    while True:
+        batches += 1
+        if not partner._cron_kam_daily(batch_size=batch_size):
+            return batches
+
+
+def naive(env, partners):
+    """What one writes first: a search per account and per source, a write per
+    account."""
+    from odoo.addons.kam_management.logic import cadence, tiering
+
+    today = datetime.date.today()
+    start = today - datetime.timedelta(days=365)
+    company = env.company
+    lead_model = env["crm.lead"]
+    for partner in partners:
+        leads = lead_model.search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("stage_id.is_won", "=", True),
+                ("date_closed", ">=", start),
+            ]
+        )
+        revenue = sum(leads.mapped("expected_revenue"))
+        last = env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id)],
+            order="date desc",
+            limit=1,
+        )
+        tier = tiering.compute_tier(revenue, company.kam_benchmark_revenue)
+        partner.write(
+            {
+                "kam_revenue_12m": revenue,
+                "kam_tier_computed": tier,
+                "kam_last_contact_date": last.date.date() if last else False,
+                "kam_refresh_date": today,
+            }
+        )
+        due = cadence.next_contact_date(
+            partner.kam_last_contact_date, cadence.cadence_days(tier), today
+        )
+        if partner.kam_manager_id and cadence.is_overdue(due, today):
+            if not env["mail.activity"].search_count(
+                [("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]
+            ):
+                partner.activity_schedule(
+                    "mail.mail_activity_data_call", user_id=partner.kam_manager_id.id
+                )
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--partners", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=2_000)
+    parser.add_argument("--leads-per-partner", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    args = parser.parse_args()
+
+    import odoo
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(
+        ["-d", args.database, f"--addons-path={addons_path()}", "--log-level=warn"]
+    )
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(
+            cr, odoo.SUPERUSER_ID, {"mail_create_nolog": True, "tracking_disable": True}
+        )
+        started = time.perf_counter()
+        partners, deals = build_data(env, args.partners, args.leads_per_partner)
+        print(
+            f"data: {len(partners)} accounts, {deals} won deals, built in "
+            f"{time.perf_counter() - started:.1f} s (rolled back at the end)"
+        )
+        sample = partners[: args.sample]
+        # The benchmark first: the naive loop reads it, it does not compute it.
+        env["res.company"].browse(env.company.id)._kam_refresh_benchmarks(
+            datetime.date.today(), force=True
+        )
+        reset(env, partners)
+        measure(
+            env,
+            "naive per-record loop (sample)",
+            lambda: naive(env, sample),
+            len(sample),
+        )
+        reset(env, partners)
+        measure(
+            env,
+            "daily job (same sample)",
+            lambda: job(env, sample.ids, args.batch_size),
+            len(sample),
+        )
+        reset(env, partners)
+        measure(
+            env,
+            f"daily job (all {len(partners)})",
+            lambda: job(env, partners.ids, args.batch_size),
+            len(partners),
+        )
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()
