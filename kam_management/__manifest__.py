@@ -24,5 +24,5 @@
         "views/res_config_settings_views.xml",
         "views/kam_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/kam_management_demo.xml"],
 }
