@@ -51,14 +51,16 @@ def pytest_configure(config):
 
 
 def pytest_ignore_collect(collection_path, config):
-    # Addon tests import odoo at module level: without the Odoo layer they are not
-    # collected, and tests/test_odoo_layer.py reports them as skipped instead.
+    # Addon tests import odoo at module level, tests/test_*_odoo.py drive a real Odoo:
+    # without the Odoo layer they are not collected, and tests/test_odoo_layer.py
+    # reports them as skipped instead.
     reason = getattr(config, "_kam_odoo_skip_reason", None)
-    if (
-        reason
-        and collection_path.parent.name == "tests"
-        and collection_path.parent.parent.name in ADDONS
-    ):
+    if not reason:
+        return None
+    parent = collection_path.parent
+    if parent.name == "tests" and parent.parent.name in ADDONS:
+        return True
+    if parent == REPO / "tests" and collection_path.name.endswith("_odoo.py"):
         return True
     return None
 

@@ -6,11 +6,10 @@ from .conftest import ADDONS, REPO
 
 
 def _odoo_test_modules():
-    return sorted(
-        str(path.relative_to(REPO))
-        for addon in ADDONS
-        for path in (REPO / addon / "tests").glob("test_*.py")
-    )
+    paths = list(REPO.glob("tests/test_*_odoo.py"))
+    for addon in ADDONS:
+        paths += (REPO / addon / "tests").glob("test_*.py")
+    return sorted(str(path.relative_to(REPO)) for path in paths)
 
 
 def test_odoo_layer(request):

@@ -1,0 +1,176 @@
+"""Upgrade and uninstall of the three addons in a real Odoo (the Odoo layer only).
+
+- Upgrade: the addons as they stand at a previous git revision (``KAM_PREVIOUS_REF``,
+  default ``HEAD``: the last commit, against the working tree) are installed with demo
+  data, users' data is added, then the working tree's addons upgrade them: every record
+  and value is still there.
+- Uninstall: the three addons are uninstalled; the CRM still loads and works.
+
+Each step runs Odoo in a subprocess on its own database, as an administrator would.
+"""
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+from .conftest import REPO
+
+ADDONS = "kam_management,kam_pipeline_stages,kam_account_plan"
+
+
+def _odoo(database, *args, addons_path, stdin=None):
+    extra = shlex.split(os.environ.get("ODOO_ARGS", ""))
+    command = [
+        sys.executable,
+        str(REPO / "scripts" / "kam_odoo.py"),
+        "odoo",
+        *args[:1],
+        "-d",
+        database,
+        f"--addons-path={addons_path}",
+        "--log-level=warn",
+        *args[1:],
+        *extra,
+    ]
+    result = subprocess.run(
+        command, input=stdin, capture_output=True, text=True, cwd=REPO, timeout=1800
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def _shell(database, code, addons_path):
+    """Run ``code`` in `odoo shell` and return what it printed after the marker."""
+    script = code + "\nenv.cr.commit()\n"
+    out = _odoo(database, "shell", "--no-http", addons_path=addons_path, stdin=script)
+    return json.loads(out.split("@@KAM@@", 1)[1].strip().splitlines()[0])
+
+
+SNAPSHOT = """
+import json
+def count(model, domain=()):
+    if model not in env:
+        return None
+    records = env[model].sudo().with_context(active_test=False)
+    return records.search_count(list(domain))
+acc = env.ref("kam_management.kam_demo_partner_uralsteel")
+blue = env.ref("kam_management.kam_demo_partner_shanghai_precision")
+mine = env["res.partner"].search([("name", "=", "KAM lifecycle account")])
+data = {
+    "managed": count("res.partner", [("kam_manager_id", "!=", False)]),
+    "ratings": count("kam.partner.score"),
+    "criteria": count("kam.criterion"),
+    "history": count("kam.account.history"),
+    "plans": count("kam.account.plan"),
+    "checklist": count("kam.lead.checklist.line"),
+    "override": blue.kam_tier_override,
+    "reason": acc.kam_relationship_type,
+    "cadence": env.company.kam_cadence_a,
+    "user_partner": mine.kam_tier_override_reason,
+}
+print("@@KAM@@", json.dumps(data))
+"""
+
+USER_DATA = """
+partner = env["res.partner"].create({
+    "name": "KAM lifecycle account", "is_company": True,
+    "kam_tier_override": "b", "kam_tier_override_reason": "Kept across upgrades",
+})
+env.company.kam_cadence_a = 21
+print("@@KAM@@ {}")
+"""
+
+CRM_WORKS = """
+import json
+lead = env["crm.lead"].create({"name": "After uninstall", "type": "opportunity"})
+stages = env["crm.stage"].search([], order="sequence")
+lead.stage_id = stages[-1]
+modules = env["ir.module.module"].search([("name", "in", %r)]).mapped("state")
+env.cr.execute(
+    "SELECT column_name FROM information_schema.columns"
+    " WHERE table_name = 'res_partner' AND column_name LIKE 'kam_%%'"
+)
+print("@@KAM@@", json.dumps({
+    "lead": bool(lead.id), "stage": lead.stage_id.id,
+    "states": modules, "kam_columns": [r[0] for r in env.cr.fetchall()],
+}))
+""" % ADDONS.split(",")
+
+UNINSTALL = """
+modules = env["ir.module.module"].search([("name", "in", %r)])
+modules.button_immediate_uninstall()
+print("@@KAM@@ {}")
+""" % ADDONS.split(",")
+
+
+@pytest.fixture(scope="module")
+def odoo_addons_path():
+    sys.path.insert(0, str(REPO / "scripts"))
+    from kam_odoo import addons_path
+
+    return addons_path().split(",")[:-1]
+
+
+@pytest.fixture(scope="module")
+def previous_tree(tmp_path_factory):
+    """The addons as they were at KAM_PREVIOUS_REF, exported from git."""
+    ref = os.environ.get("KAM_PREVIOUS_REF", "HEAD")
+    target = tmp_path_factory.mktemp("previous")
+    archive = target / "previous.tar"
+    subprocess.run(
+        ["git", "archive", "-o", archive, ref, *ADDONS.split(",")], cwd=REPO, check=True
+    )
+    with tarfile.open(archive) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+@pytest.fixture(scope="module")
+def database(request):
+    name = request.config.getoption("odoo_database") + "_lifecycle"
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "kam_odoo.py"), "drop-db", name]
+    )
+    yield name
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "kam_odoo.py"), "drop-db", name]
+    )
+
+
+def test_upgrade_keeps_data_and_uninstall_leaves_crm_working(
+    database, previous_tree, odoo_addons_path
+):
+    previous_path = ",".join([*odoo_addons_path, str(previous_tree)])
+    current_path = ",".join([*odoo_addons_path, str(REPO)])
+    _odoo(
+        database,
+        "-i",
+        ADDONS,
+        "--with-demo",
+        "--stop-after-init",
+        addons_path=previous_path,
+    )
+    _shell(database, USER_DATA, previous_path)
+    before = _shell(database, SNAPSHOT, previous_path)
+    assert before["managed"] and before["ratings"] and before["override"] == "a"
+
+    _odoo(database, "-u", ADDONS, "--stop-after-init", addons_path=current_path)
+    after = _shell(database, SNAPSHOT, current_path)
+    for key, value in before.items():
+        if value is not None:
+            assert after[key] == value, (
+                f"{key}: {value} before the upgrade, {after[key]} after"
+            )
+    assert after["cadence"] == 21
+    assert after["user_partner"] == "Kept across upgrades"
+
+    _shell(database, UNINSTALL, current_path)
+    crm = _shell(database, CRM_WORKS, current_path)
+    assert crm["lead"] and crm["stage"]
+    assert set(crm["states"]) == {"uninstalled"}
+    assert crm["kam_columns"] == [], "uninstalling drops the KAM columns"
