@@ -1,0 +1,28 @@
+"""Pure domain logic of the account plan: no ``odoo`` import, tested without Odoo."""
+
+from .forecast import achievement_percent, forecast_totals, weighted_amount
+from .period import add_months, next_period, periods_overlap
+from .review import REVIEW_INTERVAL_MONTHS, is_review_due, next_review_date
+from .risk import (
+    RISK_CONTACT_OVERDUE,
+    RISK_NO_FEEDBACK,
+    RISK_REVENUE_DECLINE,
+    RISK_STAKEHOLDER_CHANGE,
+    RISK_SIGNALS,
+    risk_signals,
+)
+from .scorecard import scorecard_score
+from .stakeholder import (
+    STAKEHOLDER_ACTIVE,
+    STAKEHOLDER_LEFT,
+    STAKEHOLDER_ROLE_CHANGED,
+    stakeholder_status,
+)
+from .whitespace import (
+    WHITESPACE_COMPETITOR,
+    WHITESPACE_NONE,
+    WHITESPACE_OURS,
+    whitespace_matrix,
+    whitespace_potential,
+)
+from .action import action_status

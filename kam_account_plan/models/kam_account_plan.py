@@ -1,0 +1,830 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import is_html_empty
+
+from .. import logic
+
+OPEN_STATES = ("draft", "active", "review")
+RELATIONSHIP_TYPES = [
+    ("potential", "Potential"),
+    ("developing", "Developing"),
+    ("good_current", "Good current"),
+    ("strong_current", "Strong current"),
+    ("limited_share", "Limited current share"),
+    ("defensive", "Defensive or shrinking"),
+    ("declining", "Declining"),
+]
+REVIEW_CADENCES = [
+    ("monthly", "Monthly"),
+    ("quarterly", "Quarterly"),
+    ("semiannual", "Every six months"),
+    ("annual", "Yearly"),
+]
+# Child lines whose dates move with the plan when it is copied to the next period.
+DATED_LINES = {
+    "revenue_line_ids": ("period_date",),
+    "product_line_ids": ("date_expected",),
+    "issue_ids": ("date_start", "date_deadline"),
+    "action_ids": ("date_deadline",),
+}
+FEEDBACK_SILENCE_PARAM = "kam_account_plan.feedback_silence_days"
+REVIEW_CRON_BATCH = 200
+
+
+class KamAccountPlan(models.Model):
+    _name = "kam.account.plan"
+    _description = "Key Account Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    # Identification -------------------------------------------------------------------
+    name = fields.Char("Title", required=True, tracking=True)
+    code = fields.Char(
+        "Reference", readonly=True, copy=False, default="/", index="trigram"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Key Account",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        "Owner",
+        required=True,
+        tracking=True,
+        index=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    team_user_ids = fields.Many2many(
+        "res.users",
+        "kam_account_plan_team_rel",
+        "plan_id",
+        "user_id",
+        string="Account Team",
+        domain="[('share', '=', False)]",
+        help="The people of our company who work the account with the owner.",
+    )
+    reviewer_id = fields.Many2one(
+        "res.users",
+        "Reviewer",
+        tracking=True,
+        default=lambda self: self._default_reviewer(),
+        domain="[('share', '=', False)]",
+        help="The manager who reviews the plan and gets the review activities.",
+    )
+    date_start = fields.Date("Start", required=True, tracking=True)
+    date_end = fields.Date("End", required=True, tracking=True)
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("active", "Active"),
+            ("review", "Under Review"),
+            ("closed", "Closed"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+        group_expand=True,
+    )
+    previous_plan_id = fields.Many2one(
+        "kam.account.plan", "Previous Plan", copy=False, readonly=True, index=True
+    )
+    color = fields.Integer()
+
+    # Sections (Bacon, "Selling to Major Accounts") ------------------------------------
+    executive_summary = fields.Html(help="Purpose and direction of the plan.")
+    customer_overview = fields.Html(help="The customer's profile.")
+    competitor_comparison = fields.Html(help="The main competitors and how we compare.")
+    strategy_overview = fields.Html(help="Overall strategy and goals for the account.")
+    tactics_overview = fields.Html(help="The plans in execution.")
+    situation_overview = fields.Html()
+    customer_goals = fields.Html()
+    customer_business_value = fields.Html(
+        help="The value we bring to the customer's business."
+    )
+    resource_decisions = fields.Html(help="Who and what we commit to the account.")
+    swot_strengths = fields.Text("Strengths")
+    swot_weaknesses = fields.Text("Weaknesses")
+    swot_opportunities = fields.Text("Opportunities")
+    swot_threats = fields.Text("Threats")
+    relationship_type = fields.Selection(
+        RELATIONSHIP_TYPES,
+        tracking=True,
+        help="Potential, developing, good or strong current, limited current share, "
+        "defensive or "
+        "shrinking, declining ('sunset': do we keep serving them?).",
+    )
+    last_feedback_date = fields.Date(
+        "Last Complaint or Feedback",
+        tracking=True,
+        help="No complaints for a long time means the relationship is going downhill.",
+    )
+
+    # Lines ----------------------------------------------------------------------------
+    revenue_line_ids = fields.One2many(
+        "kam.account.plan.revenue.line", "plan_id", "Revenue Forecast", copy=True
+    )
+    product_line_ids = fields.One2many(
+        "kam.account.plan.product.line",
+        "plan_id",
+        "Product/Service Forecast",
+        copy=True,
+    )
+    issue_ids = fields.One2many(
+        "kam.account.plan.issue", "plan_id", "Key Strategic Issues", copy=True
+    )
+    competitor_ids = fields.One2many(
+        "kam.account.plan.competitor", "plan_id", "Competitors", copy=True
+    )
+    stakeholder_ids = fields.One2many(
+        "kam.account.plan.stakeholder", "plan_id", "Stakeholders", copy=True
+    )
+    action_ids = fields.One2many(
+        "kam.account.plan.action", "plan_id", "Action Plan", copy=False
+    )
+    evaluation_ids = fields.One2many(
+        "kam.account.plan.evaluation", "plan_id", "Partnership Evaluation", copy=True
+    )
+    whitespace_ids = fields.One2many(
+        "kam.account.plan.whitespace", "plan_id", "Whitespace", copy=True
+    )
+    investment_ids = fields.One2many(
+        "kam.account.plan.investment", "plan_id", "Investment", copy=True
+    )
+
+    # Totals ---------------------------------------------------------------------------
+    forecast_total = fields.Monetary(
+        "Forecast", compute="_compute_forecast_totals", store=True
+    )
+    forecast_weighted = fields.Monetary(
+        "Weighted Forecast", compute="_compute_forecast_totals", store=True
+    )
+    actual_revenue = fields.Monetary(
+        compute="_compute_actual_revenue",
+        help="The account's revenue over the plan period, from the revenue source "
+        "configured "
+        "in Key Account Management.",
+    )
+    achievement_percent = fields.Float(
+        "Achieved (%)", compute="_compute_actual_revenue", digits=(16, 1)
+    )
+    revenue_gap = fields.Monetary(
+        "Gap to Weighted Forecast",
+        compute="_compute_actual_revenue",
+        help="Weighted forecast minus actual revenue: what is still to be won in the "
+        "period.",
+    )
+    product_forecast_total = fields.Monetary(
+        "Product/Service Forecast Total",
+        compute="_compute_product_forecast_total",
+        store=True,
+    )
+    investment_total = fields.Monetary(compute="_compute_investment_totals", store=True)
+    investment_hours = fields.Float(compute="_compute_investment_totals", store=True)
+    partnership_score = fields.Float(
+        compute="_compute_partnership_score",
+        store=True,
+        digits=(16, 1),
+        help="Weighted score of the partnership evaluation, from 0 to 100.",
+    )
+    whitespace_potential = fields.Monetary(
+        "Open Whitespace Potential",
+        compute="_compute_whitespace",
+        help="Potential of the cells the customer buys from competitors or not at all.",
+    )
+    whitespace_matrix_html = fields.Html(
+        "Whitespace Matrix", compute="_compute_whitespace", sanitize=False
+    )
+    action_count = fields.Integer(compute="_compute_action_count")
+    action_overdue_count = fields.Integer(compute="_compute_action_count")
+
+    # Risk signals ---------------------------------------------------------------------
+    risk_stakeholder_change = fields.Boolean(
+        "Key Stakeholder Left or Changed Role", compute="_compute_risks"
+    )
+    risk_revenue_decline = fields.Boolean("Revenue Decline", compute="_compute_risks")
+    risk_contact_overdue = fields.Boolean(
+        "No Contact Within Cadence", compute="_compute_risks"
+    )
+    risk_no_feedback = fields.Boolean(
+        "No Complaint or Feedback for Long", compute="_compute_risks"
+    )
+    risk_count = fields.Integer("Risk Signals", compute="_compute_risks")
+    is_at_risk = fields.Boolean(
+        "At Risk", compute="_compute_risks", search="_search_is_at_risk"
+    )
+
+    # Review cadence -------------------------------------------------------------------
+    review_cadence = fields.Selection(
+        REVIEW_CADENCES, default="quarterly", required=True, tracking=True
+    )
+    last_review_date = fields.Date(tracking=True, copy=False)
+    next_review_date = fields.Date(
+        compute="_compute_next_review_date", store=True, index=True
+    )
+
+    # Defaults -------------------------------------------------------------------------
+    @api.model
+    def _default_reviewer(self):
+        """The leader of the user's sales team, else the user."""
+        team = self.env.user.sale_team_id
+        return team.user_id or self.env.user
+
+    @api.model
+    def _default_evaluation_commands(self):
+        criteria = self.env["kam.partnership.criterion"].search([])
+        return [
+            Command.create(
+                {
+                    "criterion_id": c.id,
+                    "name": c.name,
+                    "weight": c.weight,
+                    "sequence": c.sequence,
+                }
+            )
+            for c in criteria
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partner_model = self.env["res.partner"]
+        evaluation_commands = None
+        for vals in vals_list:
+            if vals.get("code", "/") == "/":
+                vals["code"] = (
+                    self.env["ir.sequence"].next_by_code("kam.account.plan") or "/"
+                )
+            partner = partner_model.browse(vals.get("partner_id"))
+            if not vals.get("name") and partner:
+                vals["name"] = self.env._(
+                    "%(account)s account plan",
+                    account=partner.commercial_partner_id.name,
+                )
+            if "evaluation_ids" not in vals:
+                if evaluation_commands is None:
+                    evaluation_commands = self._default_evaluation_commands()
+                vals["evaluation_ids"] = [
+                    Command.create(dict(command[2])) for command in evaluation_commands
+                ]
+            if (
+                "relationship_type" not in vals
+                and "kam_relationship_type" in partner._fields
+            ):
+                vals["relationship_type"] = (
+                    partner.commercial_partner_id.kam_relationship_type or False
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running(self):
+        if any(plan.state in ("active", "review") for plan in self):
+            raise UserError(
+                self.env._(
+                    "An active plan or a plan under review cannot be deleted: close it "
+                    "first."
+                )
+            )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "state" in vals:
+            self.action_ids._sync_activities()
+        return res
+
+    # Constraints ----------------------------------------------------------------------
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_start and plan.date_end and plan.date_end < plan.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The account plan %(plan)s ends (%(end)s) before it starts "
+                        "(%(start)s).",
+                        plan=plan.display_name,
+                        start=plan.date_start,
+                        end=plan.date_end,
+                    )
+                )
+
+    @api.constrains("date_start", "date_end")
+    def _check_forecast_in_period(self):
+        self.revenue_line_ids._check_period_in_plan()
+
+    @api.constrains("partner_id", "company_id", "date_start", "date_end", "state")
+    def _check_one_open_plan_per_period(self):
+        """One plan that is not closed per account, company and period (no overlap)."""
+        open_plans = self.filtered(
+            lambda p: p.state in OPEN_STATES and p.date_start and p.date_end
+        )
+        if not open_plans:
+            return
+        candidates = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("partner_id", "in", open_plans.partner_id.ids),
+                    ("company_id", "in", open_plans.company_id.ids),
+                    ("state", "in", OPEN_STATES),
+                ]
+            )
+        )
+        for plan in open_plans:
+            for other in candidates:
+                if (
+                    other.id != plan.id
+                    and other.partner_id == plan.partner_id
+                    and other.company_id == plan.company_id
+                    and logic.periods_overlap(
+                        plan.date_start, plan.date_end, other.date_start, other.date_end
+                    )
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "%(account)s already has an open account plan for this "
+                            "period: %(other)s (%(start)s to %(end)s). Close it or "
+                            "choose another period.",
+                            account=plan.partner_id.display_name,
+                            other=other.display_name,
+                            start=other.date_start,
+                            end=other.date_end,
+                        )
+                    )
+
+    @api.constrains("partner_id")
+    def _check_partner_is_commercial(self):
+        for plan in self:
+            if (
+                plan.partner_id
+                and plan.partner_id != plan.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "An account plan is made for the customer company "
+                        "(%(company)s), not for "
+                        "one of its contacts (%(contact)s).",
+                        company=plan.partner_id.commercial_partner_id.display_name,
+                        contact=plan.partner_id.display_name,
+                    )
+                )
+
+    @api.depends("code", "name")
+    def _compute_display_name(self):
+        for plan in self:
+            plan.display_name = (
+                f"[{plan.code}] {plan.name}"
+                if plan.code and plan.code != "/"
+                else plan.name
+            )
+
+    # Computes -------------------------------------------------------------------------
+    @api.depends("revenue_line_ids.amount", "revenue_line_ids.probability")
+    def _compute_forecast_totals(self):
+        for plan in self:
+            totals = logic.forecast_totals(
+                [
+                    {"amount": line.amount, "probability": line.probability}
+                    for line in plan.revenue_line_ids
+                ]
+            )
+            plan.forecast_total = totals["total"]
+            plan.forecast_weighted = totals["weighted"]
+
+    def _get_actual_revenue(self):
+        """``{plan id: actual revenue over the plan period}``, one call per period."""
+        result = dict.fromkeys(self.ids, 0.0)
+        partner_model = self.env["res.partner"]
+        if not hasattr(partner_model, "_kam_revenue_by_partner"):
+            return result
+        # One query per company (its revenue source) and period.
+        by_period = {}
+        for plan in self:
+            if plan.id and plan.partner_id and plan.date_start and plan.date_end:
+                key = (plan.company_id, plan.date_start, plan.date_end)
+                by_period.setdefault(key, []).append(plan.id)
+        for (company, date_from, date_to), plan_ids in by_period.items():
+            plans = self.browse(plan_ids)
+            revenue = partner_model.with_company(company)._kam_revenue_by_partner(
+                date_from,
+                date_to,
+                partner_ids=plans.partner_id.commercial_partner_id.ids,
+            )
+            for plan in plans:
+                result[plan.id] = revenue.get(
+                    plan.partner_id.commercial_partner_id.id, 0.0
+                )
+        return result
+
+    @api.depends("partner_id", "date_start", "date_end", "forecast_weighted")
+    def _compute_actual_revenue(self):
+        actuals = self._get_actual_revenue()
+        for plan in self:
+            actual = actuals.get(plan.id, 0.0)
+            plan.actual_revenue = actual
+            plan.achievement_percent = (
+                logic.achievement_percent(actual, plan.forecast_weighted) or 0.0
+            )
+            plan.revenue_gap = plan.forecast_weighted - actual
+
+    @api.depends("product_line_ids.expected_amount")
+    def _compute_product_forecast_total(self):
+        for plan in self:
+            plan.product_forecast_total = sum(
+                plan.product_line_ids.mapped("expected_amount")
+            )
+
+    @api.depends("investment_ids.amount", "investment_ids.hours")
+    def _compute_investment_totals(self):
+        for plan in self:
+            plan.investment_total = sum(plan.investment_ids.mapped("amount"))
+            plan.investment_hours = sum(plan.investment_ids.mapped("hours"))
+
+    @api.depends("evaluation_ids.weight", "evaluation_ids.score")
+    def _compute_partnership_score(self):
+        for plan in self:
+            score = logic.scorecard_score(
+                [
+                    (line.weight, int(line.score) if line.score else None)
+                    for line in plan.evaluation_ids
+                ]
+            )
+            plan.partnership_score = score or 0.0
+
+    def _get_whitespace_matrix(self):
+        """The whitespace matrix for QWeb: units, categories and each cell's status."""
+        self.ensure_one()
+        lines = self.whitespace_ids
+        units, categories, grid = logic.whitespace_matrix(
+            [
+                (line.unit_name, line.product_categ_id.display_name, line.status)
+                for line in lines
+            ]
+        )
+        labels = dict(
+            self.env["kam.account.plan.whitespace"]
+            ._fields["status"]
+            ._description_selection(self.env)
+        )
+        return {
+            "units": units,
+            "categories": categories,
+            "grid": grid,
+            "labels": labels,
+        }
+
+    @api.depends(
+        "whitespace_ids.unit_name",
+        "whitespace_ids.product_categ_id",
+        "whitespace_ids.status",
+        "whitespace_ids.potential_amount",
+    )
+    def _compute_whitespace(self):
+        qweb = self.env["ir.qweb"]
+        for plan in self:
+            plan.whitespace_potential = logic.whitespace_potential(
+                [(line.status, line.potential_amount) for line in plan.whitespace_ids]
+            )
+            if plan.whitespace_ids:
+                plan.whitespace_matrix_html = qweb._render(
+                    "kam_account_plan.whitespace_matrix",
+                    {"matrix": plan._get_whitespace_matrix()},
+                )
+            else:
+                plan.whitespace_matrix_html = False
+
+    @api.depends(
+        "action_ids.date_done", "action_ids.activity_id", "action_ids.is_cancelled"
+    )
+    def _compute_action_count(self):
+        for plan in self:
+            plan.action_count = len(plan.action_ids)
+            plan.action_overdue_count = len(
+                plan.action_ids.filtered(lambda a: a.status == "overdue")
+            )
+
+    @api.depends("review_cadence", "date_start", "last_review_date")
+    def _compute_next_review_date(self):
+        for plan in self:
+            plan.next_review_date = logic.next_review_date(
+                plan.review_cadence, plan.date_start, plan.last_review_date
+            )
+
+    def _get_risk_signals(self):
+        """``{plan id: [risk codes]}`` computed by ``logic.risk_signals``."""
+        today = fields.Date.context_today(self)
+        silence = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(FEEDBACK_SILENCE_PARAM, 180)
+            or 0
+        )
+        partner_fields = self.env["res.partner"]._fields
+        result = {}
+        for plan in self:
+            partner = plan.partner_id.commercial_partner_id
+            key_stakeholders = plan.stakeholder_ids.filtered("is_key")
+            values = {
+                "key_stakeholder_statuses": key_stakeholders.mapped("status"),
+                "last_feedback_date": plan.last_feedback_date,
+                "feedback_silence_days": silence,
+                "plan_start": plan.date_start,
+                "today": today,
+            }
+            if "kam_revenue_declining" in partner_fields:
+                values["revenue_declining"] = partner.kam_revenue_declining
+            if "kam_is_overdue" in partner_fields:
+                # kam_management owns the contact cadence: its overdue flag is the
+                # reference.
+                values["contact_overdue_flag"] = partner.kam_is_overdue
+            else:
+                dates = [d for d in key_stakeholders.mapped("last_contact_date") if d]
+                values["last_contact_date"] = max(dates) if dates else None
+            result[plan.id] = logic.risk_signals(**values)
+        return result
+
+    @api.depends(
+        "stakeholder_ids.is_key",
+        "stakeholder_ids.status",
+        "stakeholder_ids.last_contact_date",
+        "last_feedback_date",
+        "date_start",
+        "partner_id",
+    )
+    def _compute_risks(self):
+        signals = self._get_risk_signals()
+        for plan in self:
+            codes = signals.get(plan.id, [])
+            plan.risk_stakeholder_change = logic.RISK_STAKEHOLDER_CHANGE in codes
+            plan.risk_revenue_decline = logic.RISK_REVENUE_DECLINE in codes
+            plan.risk_contact_overdue = logic.RISK_CONTACT_OVERDUE in codes
+            plan.risk_no_feedback = logic.RISK_NO_FEEDBACK in codes
+            plan.risk_count = len(codes)
+            plan.is_at_risk = bool(codes)
+
+    def _search_is_at_risk(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        plans = self.search([("state", "in", ("active", "review"))])
+        at_risk = [
+            plan_id for plan_id, codes in plans._get_risk_signals().items() if codes
+        ]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", at_risk)]
+
+    def _get_risk_labels(self):
+        self.ensure_one()
+        return [
+            self._fields[name].get_description(self.env)["string"]
+            for name in self._risk_field_names()
+            if self[name]
+        ]
+
+    @api.model
+    def _report_section_names(self):
+        return [
+            "executive_summary",
+            "customer_overview",
+            "competitor_comparison",
+            "strategy_overview",
+            "tactics_overview",
+            "situation_overview",
+            "customer_goals",
+            "customer_business_value",
+            "resource_decisions",
+        ]
+
+    def _report_sections(self):
+        """``[(translated title, html)]`` of the narrative sections, for the report."""
+        self.ensure_one()
+        return [
+            (self._fields[name].get_description(self.env)["string"], self[name])
+            for name in self._report_section_names()
+            if not is_html_empty(self[name])
+        ]
+
+    @api.model
+    def _risk_field_names(self):
+        return [
+            "risk_stakeholder_change",
+            "risk_revenue_decline",
+            "risk_contact_overdue",
+            "risk_no_feedback",
+        ]
+
+    # Onchanges ------------------------------------------------------------------------
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id.commercial_partner_id
+        if not partner:
+            return
+        if not self.name:
+            self.name = self.env._("%(account)s account plan", account=partner.name)
+        if "kam_relationship_type" in partner._fields and not self.relationship_type:
+            self.relationship_type = partner.kam_relationship_type
+        if "kam_manager_id" in partner._fields and partner.kam_manager_id:
+            self.user_id = partner.kam_manager_id
+
+    # Actions --------------------------------------------------------------------------
+    def action_activate(self):
+        for plan in self:
+            if plan.state not in ("draft", "review"):
+                raise UserError(
+                    self.env._(
+                        "Only draft plans or plans under review can be activated."
+                    )
+                )
+        self.write({"state": "active"})
+        return True
+
+    def action_start_review(self):
+        if any(plan.state != "active" for plan in self):
+            raise UserError(self.env._("Only active plans can be put under review."))
+        self.write({"state": "review"})
+        return True
+
+    def action_mark_reviewed(self):
+        """Record the review (the next one is due after the cadence), close its
+        activity."""
+        if any(plan.state not in ("active", "review") for plan in self):
+            raise UserError(
+                self.env._("Only active plans or plans under review can be reviewed.")
+            )
+        self.write(
+            {"state": "active", "last_review_date": fields.Date.context_today(self)}
+        )
+        self.activity_feedback(
+            ["kam_account_plan.mail_activity_type_plan_review"],
+            feedback=self.env._("Plan reviewed."),
+        )
+        return True
+
+    def action_close(self):
+        self.write({"state": "closed"})
+        return True
+
+    def action_reset_to_draft(self):
+        if any(plan.state != "closed" for plan in self):
+            raise UserError(self.env._("Only closed plans can be reset to draft."))
+        self.write({"state": "draft"})
+        return True
+
+    def _shift_line_commands(self, commands, field_names, delta):
+        for command in commands:
+            if command[0] == Command.CREATE:
+                values = command[2]
+                for field_name in field_names:
+                    if values.get(field_name):
+                        values[field_name] = (
+                            fields.Date.to_date(values[field_name]) + delta
+                        )
+        return commands
+
+    def _prepare_next_period_values(self):
+        self.ensure_one()
+        date_start, date_end = logic.next_period(self.date_start, self.date_end)
+        delta = date_start - self.date_start
+        values = self.copy_data(
+            {
+                "date_start": date_start,
+                "date_end": date_end,
+                "previous_plan_id": self.id,
+                "name": self.name,
+                "last_feedback_date": self.last_feedback_date,
+            }
+        )[0]
+        for field_name, date_fields in DATED_LINES.items():
+            if values.get(field_name):
+                self._shift_line_commands(values[field_name], date_fields, delta)
+        # Stakeholders who left stay behind; the others start the new period with their
+        # current job position.
+        values["stakeholder_ids"] = [
+            Command.create(
+                {
+                    "partner_id": stakeholder.partner_id.id,
+                    "role": stakeholder.role,
+                    "attitude": stakeholder.attitude,
+                    "access_level": stakeholder.access_level,
+                    "is_key": stakeholder.is_key,
+                    "function_at_plan": stakeholder.partner_id.function or False,
+                    "last_contact_date": stakeholder.last_contact_date,
+                    "note": stakeholder.note,
+                    "sequence": stakeholder.sequence,
+                }
+            )
+            for stakeholder in self.stakeholder_ids
+            if stakeholder.status != logic.STAKEHOLDER_LEFT
+        ]
+        # Open actions are carried over, done or cancelled ones stay with the old plan.
+        values["action_ids"] = [
+            Command.create(
+                {
+                    "name": action.name,
+                    "description": action.description,
+                    "user_id": action.user_id.id,
+                    "activity_type_id": action.activity_type_id.id,
+                    "date_deadline": max(action.date_deadline + delta, date_start),
+                    "sequence": action.sequence,
+                }
+            )
+            for action in self.action_ids
+            if action.status not in ("done", "cancelled")
+        ]
+        return values
+
+    def action_copy_to_next_period(self):
+        """Copy the plan into a new draft plan for the following period."""
+        self.ensure_one()
+        new_plan = self.create(self._prepare_next_period_values())
+        self.message_post(
+            body=self.env._(
+                "Copied to the next period as %(plan)s.", plan=new_plan.display_name
+            ),
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new_plan.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_view_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_account_plan.action_kam_account_plan_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action
+
+    # Review cron ----------------------------------------------------------------------
+    @api.model
+    def _review_activity_type(self):
+        return self.env.ref(
+            "kam_account_plan.mail_activity_type_plan_review", raise_if_not_found=False
+        )
+
+    @api.model
+    def _plans_needing_review_activity(self):
+        """Plans whose review is due and that have no open review activity yet."""
+        today = fields.Date.context_today(self)
+        activity_type = self._review_activity_type()
+        due = self.search(
+            [("state", "in", ("active", "review")), ("next_review_date", "<=", today)]
+        )
+        if not due or not activity_type:
+            return due
+        open_activities = self.env["mail.activity"].search_fetch(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", due.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ],
+            ["res_id"],
+        )
+        reviewed = set(open_activities.mapped("res_id"))
+        return due.filtered(lambda plan: plan.id not in reviewed)
+
+    @api.model
+    def _cron_schedule_reviews(self, batch_size=REVIEW_CRON_BATCH):
+        """Raise a review activity for the reviewer of every plan whose review is due.
+
+        Idempotent: a plan that already has an open review activity gets no second one.
+        """
+        activity_type = self._review_activity_type()
+        if not activity_type:
+            return
+        todo = self._plans_needing_review_activity()
+        batch = todo[:batch_size]
+        # One create for the whole batch (activity_schedule() creates one by one).
+        model_id = self.env["ir.model"]._get_id(self._name)
+        summary = self.env._("Review the account plan")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "automated": True,
+                    "date_deadline": plan.next_review_date,
+                    "res_model_id": model_id,
+                    "res_id": plan.id,
+                    "user_id": (plan.reviewer_id or plan.user_id).id,
+                }
+                for plan in batch
+            ]
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=len(todo) - len(batch)
+        )

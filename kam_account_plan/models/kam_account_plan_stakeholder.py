@@ -1,0 +1,127 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .. import logic
+
+
+class KamAccountPlanStakeholder(models.Model):
+    _name = "kam.account.plan.stakeholder"
+    _description = "Account Plan Stakeholder"
+    _order = "plan_id, is_key desc, sequence, id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        "kam.account.plan", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    account_id = fields.Many2one(related="plan_id.partner_id", string="Key Account")
+    sequence = fields.Integer(default=10)
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Contact",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', account_id), ('id', '!=', account_id)]",
+    )
+    role = fields.Selection(
+        [
+            ("decision_maker", "Decision Maker"),
+            ("influencer", "Influencer"),
+            ("user", "User"),
+            ("gatekeeper", "Gatekeeper"),
+            ("sponsor", "Sponsor"),
+        ],
+        required=True,
+        default="influencer",
+    )
+    attitude = fields.Selection(
+        [
+            ("champion", "Champion"),
+            ("supporter", "Supporter"),
+            ("neutral", "Neutral"),
+            ("skeptic", "Skeptic"),
+            ("opponent", "Opponent"),
+        ],
+        default="neutral",
+        required=True,
+    )
+    access_level = fields.Selection(
+        [("none", "No access"), ("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        "Our Access Level",
+        default="low",
+        required=True,
+    )
+    is_key = fields.Boolean("Key Stakeholder", default=True)
+    function_at_plan = fields.Char(
+        "Job Position on Plan",
+        help="The contact's job position when added to the plan: a different current "
+        "position "
+        "signals a role change.",
+    )
+    current_function = fields.Char(
+        related="partner_id.function", string="Current Job Position"
+    )
+    has_left = fields.Boolean(
+        "Left the Customer", help="Tick when the contact left the customer."
+    )
+    status = fields.Selection(
+        [
+            (logic.STAKEHOLDER_ACTIVE, "In place"),
+            (logic.STAKEHOLDER_ROLE_CHANGED, "Role changed"),
+            (logic.STAKEHOLDER_LEFT, "Left"),
+        ],
+        compute="_compute_status",
+        store=True,
+    )
+    last_contact_date = fields.Date("Last Contact")
+    note = fields.Text()
+
+    @api.depends(
+        "has_left",
+        "function_at_plan",
+        "partner_id.active",
+        "partner_id.function",
+        "partner_id.commercial_partner_id",
+        "plan_id.partner_id",
+    )
+    def _compute_status(self):
+        for stakeholder in self:
+            contact = stakeholder.partner_id.with_context(active_test=False)
+            stakeholder.status = logic.stakeholder_status(
+                contact_active=contact.active,
+                same_company=contact.commercial_partner_id
+                == stakeholder.plan_id.partner_id.commercial_partner_id,
+                marked_left=stakeholder.has_left,
+                function_at_plan=stakeholder.function_at_plan,
+                current_function=contact.function,
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = self.env["res.partner"]
+        for vals in vals_list:
+            if "function_at_plan" not in vals and vals.get("partner_id"):
+                vals["function_at_plan"] = (
+                    partners.browse(vals["partner_id"]).function or False
+                )
+        return super().create(vals_list)
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        self.function_at_plan = self.partner_id.function
+
+    @api.constrains("partner_id", "plan_id")
+    def _check_partner_of_account(self):
+        for stakeholder in self:
+            account = stakeholder.plan_id.partner_id.commercial_partner_id
+            if stakeholder.partner_id.commercial_partner_id != account:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(account)s: a stakeholder of "
+                        "an account plan "
+                        "must belong to the customer's company.",
+                        contact=stakeholder.partner_id.display_name,
+                        account=account.display_name,
+                    )
+                )

@@ -1,0 +1,113 @@
+import datetime
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import AccountPlanCase
+
+
+@tagged("post_install", "-at_install")
+class TestReport(AccountPlanCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan.write(
+            {
+                "executive_summary": "<p>Become the preferred pump supplier</p>",
+                "swot_strengths": "Service network",
+                "relationship_type": "developing",
+                "revenue_line_ids": [
+                    Command.create(
+                        {
+                            "period_date": datetime.date(2026, 4, 1),
+                            "product_categ_id": cls.categ_pumps.id,
+                            "amount": 20000,
+                            "probability": 50,
+                        }
+                    )
+                ],
+                "stakeholder_ids": [
+                    Command.create({"partner_id": cls.cfo.id, "role": "decision_maker"})
+                ],
+                "competitor_ids": [
+                    Command.create(
+                        {
+                            "name": "Acme Pumps",
+                            "strengths": "Price",
+                            "counter_tactics": "Total cost of ownership study",
+                        }
+                    )
+                ],
+                "whitespace_ids": [
+                    Command.create(
+                        {
+                            "unit_name": "Plant Springfield",
+                            "product_categ_id": cls.categ_valves.id,
+                            "status": "competitor",
+                        }
+                    )
+                ],
+                "action_ids": [
+                    Command.create(
+                        {
+                            "name": "Plant tour",
+                            "date_deadline": datetime.date(2026, 5, 1),
+                        }
+                    )
+                ],
+                "investment_ids": [
+                    Command.create(
+                        {"category": "demos", "name": "Pilot", "amount": 5000}
+                    )
+                ],
+            }
+        )
+
+    def test_report_html(self):
+        self.cfo.action_archive()  # a risk signal is printed too
+        html, report_format = self.env["ir.actions.report"]._render_qweb_html(
+            "kam_account_plan.action_report_account_plan", self.plan.ids
+        )
+        self.assertEqual(report_format, "html")
+        html = html.decode()
+        for text in (
+            self.plan.code,
+            "Globex",
+            "Become the preferred pump supplier",
+            "Executive Summary",
+            "Service network",
+            "Revenue Forecast",
+            "Hank Scorpio",
+            "Decision Maker",
+            "Acme Pumps",
+            "Total cost of ownership study",
+            "Plant Springfield",
+            "Buys from a competitor",
+            "Plant tour",
+            "Partnership Evaluation",
+            "Pilot",
+            "Key Stakeholder Left or Changed Role",
+        ):
+            self.assertIn(text, html)
+
+    def test_report_pdf_when_wkhtmltopdf_is_there(self):
+        report = self.env["ir.actions.report"]
+        if report.get_wkhtmltopdf_state() != "ok":
+            self.skipTest("wkhtmltopdf is not installed")
+        report = report.with_context(force_report_rendering=True)
+        pdf, report_format = report._render_qweb_pdf(
+            "kam_account_plan.action_report_account_plan", self.plan.ids
+        )
+        self.assertEqual(report_format, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_demo_plan_renders(self):
+        demo = self.env.ref(
+            "kam_account_plan.demo_plan_azure", raise_if_not_found=False
+        )
+        if not demo:
+            self.skipTest("no demo data")
+        html, __ = self.env["ir.actions.report"]._render_qweb_html(
+            "kam_account_plan.action_report_account_plan", demo.ids
+        )
+        self.assertIn("OfficeWorld", html.decode())
