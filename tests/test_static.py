@@ -6,6 +6,8 @@ They need no Odoo and catch what would otherwise only fail at install time.
 import ast
 import csv
 import re
+import subprocess
+import sys
 
 import polib
 import pytest
@@ -202,3 +204,35 @@ def test_translation_template(addon):
         assert not missing, (
             f"{po_path.name} misses {len(missing)} strings, e.g. {sorted(missing)[:3]}"
         )
+        untranslated = [e.msgid for e in po if not e.msgstr or "fuzzy" in e.flags]
+        assert not untranslated, f"{po_path.name}: untranslated {untranslated[:3]}"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+@pytest.mark.parametrize("language", ["ru", "zh_CN"])
+def test_translations_shipped(addon, language):
+    """A rep in Moscow or Shanghai uses the suite on day one."""
+    path = REPO / addon / "i18n" / f"{language}.po"
+    assert path.is_file(), f"{addon} has no {language} translation"
+    assert polib.pofile(str(path)).metadata.get("Language") == language
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_apps_menu_material(addon):
+    """What the Apps menu shows: an icon, a description page, and the readme fragments
+    the README.rst is generated from."""
+    root = REPO / addon
+    icon = root / "static" / "description" / "icon.png"
+    assert icon.is_file() and icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (root / "static" / "description" / "index.html").is_file()
+    for fragment in ("DESCRIPTION.md", "USAGE.md", "CONFIGURE.md"):
+        assert (root / "readme" / fragment).is_file(), f"{addon}/readme/{fragment}"
+
+
+def test_readmes_are_generated_from_the_fragments():
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "gen_readme.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,327 @@
+"""Pure logic of kam_pipeline_stages: gating, aging, qualification, ratios."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.conftest import load_logic
+
+logic = load_logic("kam_pipeline_stages")
+StageKey = logic.StageKey
+
+TEAM = 7
+FM = StageKey(id=11, sequence=101, pipeline=TEAM, gated=True)
+HELD = StageKey(id=12, sequence=102, pipeline=TEAM, gated=True)
+FIFTY = StageKey(id=13, sequence=103, pipeline=TEAM, gated=True)
+S75 = StageKey(id=14, sequence=104, pipeline=TEAM, gated=True)
+WON = StageKey(id=15, sequence=105, pipeline=TEAM, gated=True)
+PARK = StageKey(id=16, sequence=106, pipeline=TEAM, gated=False, parking=True)
+GENERIC = StageKey(id=1, sequence=1, pipeline=None, gated=False)
+GENERIC_WON = StageKey(id=2, sequence=70, pipeline=None, gated=False, won=True)
+OTHER_TEAM = StageKey(id=21, sequence=102, pipeline=99, gated=True)
+PIPELINE = [FM, HELD, FIFTY, S75, WON, PARK, OTHER_TEAM]
+MANDATORY = {FM.id: [101], HELD.id: [201, 202], FIFTY.id: [301], S75.id: [401]}
+
+
+# ---------------------------------------------------------------- gating
+
+
+def test_forward_one_stage_passes_the_source():
+    assert logic.is_forward(FM, HELD)
+    assert logic.passed_stages(FM, HELD, PIPELINE) == [FM.id]
+
+
+def test_skipping_stages_passes_every_stage_between():
+    assert logic.passed_stages(FM, S75, PIPELINE) == [FM.id, HELD.id, FIFTY.id]
+
+
+def test_backward_and_same_stage_are_never_gated():
+    assert not logic.is_forward(S75, HELD)
+    assert logic.passed_stages(S75, HELD, PIPELINE) == []
+    assert logic.passed_stages(HELD, HELD, PIPELINE) == []
+
+
+def test_parking_is_never_gated_but_leaving_it_restarts_from_the_pipeline_start():
+    assert not logic.is_forward(FIFTY, PARK)
+    assert logic.passed_stages(PARK, FIFTY, PIPELINE) == [FM.id, HELD.id]
+
+
+def test_generic_or_other_team_source_counts_from_the_start():
+    assert logic.passed_stages(GENERIC, HELD, PIPELINE) == [FM.id]
+    assert logic.passed_stages(None, FM, PIPELINE) == []
+    assert logic.passed_stages(OTHER_TEAM, FIFTY, PIPELINE) == [FM.id, HELD.id]
+
+
+def test_non_kam_target_is_never_gated():
+    assert logic.passed_stages(FM, GENERIC, PIPELINE) == []
+    assert logic.passed_stages(HELD, OTHER_TEAM, PIPELINE) == []
+
+
+def test_a_generic_won_stage_cannot_shortcut_the_pipeline():
+    assert logic.is_forward(HELD, GENERIC_WON)
+    assert logic.passed_stages(HELD, GENERIC_WON, PIPELINE) == [
+        HELD.id,
+        FIFTY.id,
+        S75.id,
+        WON.id,
+    ]
+    assert logic.passed_stages(PARK, GENERIC_WON, PIPELINE) == [
+        FM.id,
+        HELD.id,
+        FIFTY.id,
+        S75.id,
+        WON.id,
+    ]
+    # Deals outside any KAM pipeline win freely.
+    assert logic.passed_stages(GENERIC, GENERIC_WON, PIPELINE) == []
+    assert logic.passed_stages(None, GENERIC_WON, PIPELINE) == []
+
+
+def test_other_pipeline_stages_are_ignored():
+    passed = logic.passed_stages(FM, WON, PIPELINE)
+    assert OTHER_TEAM.id not in passed
+    assert passed == [FM.id, HELD.id, FIFTY.id, S75.id]
+
+
+def test_gate_missing_lists_undone_mandatory_criteria_in_order():
+    passed = logic.passed_stages(FM, FIFTY, PIPELINE)
+    assert logic.gate_missing(passed, MANDATORY, {201}) == [
+        (FM.id, 101),
+        (HELD.id, 202),
+    ]
+    assert logic.gate_missing(passed, MANDATORY, {101, 201, 202}) == []
+
+
+def test_gate_missing_without_mandatory_criteria_passes():
+    assert logic.gate_missing([WON.id], MANDATORY, set()) == []
+
+
+stage_lists = st.lists(
+    st.builds(
+        StageKey,
+        id=st.integers(1, 60),
+        sequence=st.integers(0, 20),
+        pipeline=st.sampled_from([None, 1, 2]),
+        gated=st.booleans(),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda s: s.id,
+)
+
+
+@given(stage_lists, st.data())
+def test_property_backward_moves_never_pass_anything(stages, data):
+    source = data.draw(st.sampled_from(stages))
+    target = data.draw(st.sampled_from(stages))
+    passed = logic.passed_stages(source, target, stages)
+    by_id = {s.id: s for s in stages}
+    assert passed == sorted(passed, key=lambda i: by_id[i].order)
+    if not target.gated:
+        # Leaving the pipeline is free, except to a won stage: then the rest of the
+        # source's pipeline is passed.
+        if not (target.won and (source.gated or source.parking)):
+            assert passed == []
+        for stage_id in passed:
+            stage = by_id[stage_id]
+            assert stage.gated and stage.pipeline == source.pipeline
+        return
+    if source.gated and source.pipeline == target.pipeline:
+        if source.order >= target.order:
+            assert passed == []
+    # Whatever is passed is a gated stage of the target's pipeline, before the target.
+    for stage_id in passed:
+        stage = by_id[stage_id]
+        assert stage.gated and stage.pipeline == target.pipeline
+        assert stage.order < target.order
+
+
+@given(stage_lists, st.data())
+def test_property_moving_further_passes_a_superset(stages, data):
+    gated = [s for s in stages if s.gated and s.pipeline == 1]
+    if len(gated) < 3:
+        return
+    a, b, c = sorted(data.draw(st.permutations(gated))[:3], key=lambda s: s.order)
+    assert set(logic.passed_stages(a, b, stages)) <= set(
+        logic.passed_stages(a, c, stages)
+    )
+
+
+@given(
+    st.dictionaries(st.integers(1, 9), st.lists(st.integers(1, 50), max_size=4)),
+    st.sets(st.integers(1, 50)),
+)
+def test_property_ticking_everything_always_opens_the_gate(mandatory, done):
+    passed = list(mandatory)
+    all_ids = {i for ids in mandatory.values() for i in ids}
+    assert logic.gate_missing(passed, mandatory, all_ids | done) == []
+    missing = logic.gate_missing(passed, mandatory, done)
+    assert all(cid not in done for _sid, cid in missing)
+
+
+# ---------------------------------------------------------------- aging
+
+
+def test_days_in_stage_and_too_old():
+    entered = datetime(2026, 1, 1, 12, 0)
+    assert logic.days_in_stage(entered, entered + timedelta(days=3, hours=1)) == 3
+    assert logic.days_in_stage(None, entered) == 0
+    assert logic.days_in_stage(entered, entered - timedelta(days=1)) == 0
+    assert not logic.is_too_old(entered, entered + timedelta(days=14), 14)
+    assert logic.is_too_old(entered, entered + timedelta(days=15), 14)
+    assert not logic.is_too_old(entered, entered + timedelta(days=999), 0)
+
+
+@given(st.integers(0, 400), st.integers(0, 100), st.integers(0, 86399))
+def test_property_too_old_iff_more_days_than_the_max(days, max_age, seconds):
+    entered = datetime(2026, 3, 1)
+    now = entered + timedelta(days=days, seconds=seconds)
+    assert logic.is_too_old(entered, now, max_age) == (max_age > 0 and days > max_age)
+
+
+# ---------------------------------------------------------------- categories
+
+
+def test_category_probabilities_follow_the_literature():
+    assert logic.default_probability("meeting_held") == 25.0
+    assert logic.default_probability("fifty") == 50.0
+    assert logic.default_probability("seventy_five") == 75.0
+    assert logic.default_probability("won") == 100.0
+    assert logic.default_probability(False) == 0.0
+    ranks = [logic.CATEGORY_RANK[c] for c in logic.CATEGORY_RANK]
+    probabilities = [logic.CATEGORY_PROBABILITY[c] for c in logic.CATEGORY_RANK]
+    assert ranks == sorted(ranks) and probabilities == sorted(probabilities)
+
+
+# ---------------------------------------------------------------- qualification
+
+ANSWERS = {
+    "deal_size": "typical",
+    "time_to_close": "medium",
+    "resources": "medium",
+    "contact_probability": "medium",
+}
+
+
+@pytest.mark.parametrize(
+    "reps, meetings, weeks, pilot",
+    [
+        (1, (1, 1), (1, 2), False),
+        (2, (1, 1), (1, 2), False),
+        (10, (2, 3), (4, 8), False),
+        (150, (3, 5), (8, 13), True),
+    ],
+)
+def test_schiffman_examples(reps, meetings, weeks, pilot):
+    estimate = logic.estimate_qualification(reps, **ANSWERS)
+    assert (estimate.meetings_min, estimate.meetings_max) == meetings
+    assert (estimate.cycle_weeks_min, estimate.cycle_weeks_max) == weeks
+    assert estimate.has_pilot is pilot
+    if pilot:
+        assert (estimate.pilot_visits_min, estimate.pilot_visits_max) == (2, 3)
+        assert (estimate.pilot_weeks_min, estimate.pilot_weeks_max) == (2, 4)
+    assert estimate.verdict == "qualify"
+
+
+def test_answers_adjust_the_estimate_and_verdict():
+    good = logic.estimate_qualification(
+        10,
+        deal_size="much_larger",
+        time_to_close="short",
+        resources="low",
+        contact_probability="high",
+    )
+    assert good.verdict == "pursue" and good.meetings_max == 4
+    poor = logic.estimate_qualification(
+        10,
+        deal_size="smaller",
+        time_to_close="long",
+        resources="high",
+        contact_probability="low",
+    )
+    assert poor.verdict == "reconsider"
+    assert (poor.meetings_min, poor.meetings_max) == (3, 4)
+    assert poor.weeks_max == 8 + 2 + 4
+
+
+@pytest.mark.parametrize(
+    "reps, answers",
+    [
+        (-1, ANSWERS),
+        (True, ANSWERS),
+        (2.5, ANSWERS),
+        (3, {**ANSWERS, "deal_size": "huge"}),
+        (3, {**ANSWERS, "resources": None}),
+    ],
+)
+def test_bad_input_is_refused(reps, answers):
+    with pytest.raises(ValueError):
+        logic.estimate_qualification(reps, **answers)
+
+
+@given(
+    st.integers(0, 10_000),
+    st.sampled_from(["smaller", "typical", "larger", "much_larger"]),
+    st.sampled_from(["short", "medium", "long"]),
+    st.sampled_from(["low", "medium", "high"]),
+    st.sampled_from(["low", "medium", "high"]),
+)
+def test_property_estimates_are_consistent(reps, size, time, resources, probability):
+    estimate = logic.estimate_qualification(reps, size, time, resources, probability)
+    assert 1 <= estimate.meetings_min <= estimate.meetings_max
+    assert 1 <= estimate.cycle_weeks_min <= estimate.cycle_weeks_max
+    assert estimate.verdict in ("pursue", "qualify", "reconsider")
+    bigger = logic.estimate_qualification(
+        reps * 10 + 50, size, time, resources, probability
+    )
+    assert bigger.meetings_min >= estimate.meetings_min
+    assert bigger.cycle_weeks_max >= estimate.cycle_weeks_max
+
+
+# ---------------------------------------------------------------- ratios
+
+
+def test_ratios_from_counts():
+    counts = logic.reached_counts([1, 1, 2, 2, 3, 5, 0, None], contacts=24)
+    assert counts.first_meetings == 6
+    assert counts.meetings_held == 4
+    assert counts.fifty == 2
+    assert counts.seventy_five == 1
+    assert counts.won == 1
+    ratios = logic.pipeline_ratios(counts)
+    assert ratios.contacts_per_meeting == 4.0
+    assert ratios.first_meeting_to_held == pytest.approx(66.666, rel=1e-3)
+    assert ratios.held_to_fifty == 50.0
+    assert ratios.seventy_five_to_won == 100.0
+    assert ratios.win_rate == pytest.approx(100 / 6)
+
+
+def test_ratios_without_meetings_are_zero_not_an_error():
+    ratios = logic.pipeline_ratios(logic.PipelineCounts(contacts=5))
+    assert ratios == logic.PipelineRatios(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    assert logic.safe_ratio(3, 0) == 0.0
+
+
+@given(st.lists(st.integers(0, 5), max_size=60), st.integers(0, 200))
+def test_property_counts_shrink_and_conversions_are_percentages(ranks, extra_contacts):
+    counts = logic.reached_counts(ranks, contacts=len(ranks) + extra_contacts)
+    assert (
+        counts.first_meetings
+        >= counts.meetings_held
+        >= counts.fifty
+        >= counts.seventy_five
+        >= counts.won
+    )
+    ratios = logic.pipeline_ratios(counts)
+    for value in ratios[1:]:
+        assert 0.0 <= value <= 100.0
+    if counts.first_meetings:
+        assert ratios.contacts_per_meeting >= 1.0
+
+
+def test_logic_imports_nothing_from_odoo(repo):
+    for path in (repo / "kam_pipeline_stages" / "logic").glob("*.py"):
+        text = path.read_text()
+        assert "import odoo" not in text and "from odoo" not in text, path
