@@ -29,7 +29,7 @@ if "$odoo_python" scripts/kam_odoo.py db-exists "$db"; then
     mode=(-u "$addons")
 else
     echo "== creating $db with demo data and $addons"
-    mode=(-i "$addons" --with-demo)
+    mode=(-i "$addons")  # demo data loads unless --without-demo
 fi
 # shellcheck disable=SC2086
 "$odoo_python" scripts/kam_odoo.py odoo -d "$db" --addons-path="$addons_path" \

@@ -151,7 +151,6 @@ def test_upgrade_keeps_data_and_uninstall_leaves_crm_working(
         database,
         "-i",
         ADDONS,
-        "--with-demo",
         "--stop-after-init",
         addons_path=previous_path,
     )
