@@ -1,0 +1,43 @@
+"""Pure-python domain logic of the KAM pipeline (no ``odoo`` import).
+
+The models gather the data in batches and ask these functions for decisions.
+"""
+
+from .aging import days_in_stage, is_too_old
+from .categories import (
+    CATEGORY_PROBABILITY,
+    CATEGORY_RANK,
+    NEXT_STEP_CATEGORIES,
+    PARKING_CATEGORY,
+    default_probability,
+)
+from .gating import StageKey, gate_missing, is_forward, passed_stages
+from .qualification import QualificationEstimate, estimate_qualification
+from .ratios import (
+    PipelineCounts,
+    PipelineRatios,
+    pipeline_ratios,
+    reached_counts,
+    safe_ratio,
+)
+
+__all__ = [
+    "CATEGORY_PROBABILITY",
+    "CATEGORY_RANK",
+    "NEXT_STEP_CATEGORIES",
+    "PARKING_CATEGORY",
+    "PipelineCounts",
+    "PipelineRatios",
+    "QualificationEstimate",
+    "StageKey",
+    "days_in_stage",
+    "default_probability",
+    "estimate_qualification",
+    "gate_missing",
+    "is_forward",
+    "is_too_old",
+    "passed_stages",
+    "pipeline_ratios",
+    "reached_counts",
+    "safe_ratio",
+]

@@ -1,0 +1,5 @@
+from . import crm_stage
+from . import kam_stage_checklist_template
+from . import kam_lead_checklist_line
+from . import kam_stage_history
+from . import crm_lead

@@ -1,0 +1,564 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..logic import (
+    NEXT_STEP_CATEGORIES,
+    days_in_stage,
+    gate_missing,
+    is_too_old,
+    passed_stages,
+)
+
+MANAGER_GROUP = "kam_management.group_kam_manager"
+#: How many refused opportunities the gate message lists by name.
+GATE_MESSAGE_LIMIT = 10
+
+QUALIFICATION_DEAL_SIZES = [
+    ("smaller", "Smaller than usual"),
+    ("typical", "Typical"),
+    ("larger", "Larger than usual"),
+    ("much_larger", "Much larger than usual"),
+]
+QUALIFICATION_TIMES = [
+    ("short", "Short"),
+    ("medium", "Medium"),
+    ("long", "Long"),
+]
+QUALIFICATION_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+QUALIFICATION_VERDICTS = [
+    ("pursue", "Pursue"),
+    ("qualify", "Pursue with care"),
+    ("reconsider", "Reconsider the effort"),
+]
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    kam_category = fields.Selection(
+        related="stage_id.kam_category", string="KAM Category"
+    )
+    kam_stage_probability = fields.Float(
+        related="stage_id.kam_probability", string="Category Probability (%)"
+    )
+    kam_checklist_line_ids = fields.One2many(
+        "kam.lead.checklist.line", "lead_id", string="KAM Checklist"
+    )
+    kam_criterion_line_ids = fields.One2many(
+        "kam.lead.checklist.line",
+        "lead_id",
+        string="Group Criteria",
+        domain=[("kind", "=", "criterion")],
+    )
+    kam_question_line_ids = fields.One2many(
+        "kam.lead.checklist.line",
+        "lead_id",
+        string="Strategic Questions",
+        domain=[("kind", "=", "question")],
+    )
+    kam_checklist_progress = fields.Float(
+        string="Checklist Progress",
+        compute="_compute_kam_checklist_progress",
+        store=True,
+        help="Share of the current stage's criteria ticked and questions answered.",
+    )
+    kam_missing_criteria_count = fields.Integer(
+        string="Missing Criteria",
+        compute="_compute_kam_checklist_progress",
+        store=True,
+        help="Mandatory criteria of the current stage not ticked yet.",
+    )
+    kam_days_in_stage = fields.Integer(
+        string="Days in Stage", compute="_compute_kam_aging"
+    )
+    kam_max_age_days = fields.Integer(related="stage_id.kam_max_age_days")
+    kam_is_too_old = fields.Boolean(
+        string="Too Old",
+        compute="_compute_kam_aging",
+        search="_search_kam_is_too_old",
+        help="The deal stayed longer than the maximum age of its stage.",
+    )
+    kam_no_next_step = fields.Boolean(
+        string="No Next Step",
+        compute="_compute_kam_no_next_step",
+        search="_search_kam_no_next_step",
+        help="Past the first meeting, with no planned activity.",
+    )
+    kam_gate_override = fields.Boolean(
+        string="Override Stage Gate",
+        copy=False,
+        groups=MANAGER_GROUP,
+        help="Lets the next forward move pass although mandatory criteria are not "
+        "ticked. The override is logged in the chatter and this box clears itself.",
+    )
+    # Qualification after the first meeting (filled by the qualification wizard).
+    kam_qual_deal_size = fields.Selection(
+        QUALIFICATION_DEAL_SIZES, string="Deal Size vs Typical", copy=False
+    )
+    kam_qual_time_to_close = fields.Selection(
+        QUALIFICATION_TIMES, string="Time to Close and Profit", copy=False
+    )
+    kam_qual_resources = fields.Selection(
+        QUALIFICATION_LEVELS, string="Resources Needed", copy=False
+    )
+    kam_qual_contact_probability = fields.Selection(
+        QUALIFICATION_LEVELS, string="Probability with Existing Contacts", copy=False
+    )
+    kam_qual_sales_reps = fields.Integer(string="Customer's Sales Reps", copy=False)
+    kam_qual_meetings_min = fields.Integer(string="Expected Meetings (min)", copy=False)
+    kam_qual_meetings_max = fields.Integer(string="Expected Meetings (max)", copy=False)
+    kam_qual_cycle_weeks_min = fields.Integer(string="Cycle Weeks (min)", copy=False)
+    kam_qual_cycle_weeks_max = fields.Integer(string="Cycle Weeks (max)", copy=False)
+    kam_qual_pilot = fields.Boolean(string="Pilot Expected", copy=False)
+    kam_qual_verdict = fields.Selection(
+        QUALIFICATION_VERDICTS, string="Qualification Verdict", copy=False
+    )
+    kam_qual_date = fields.Datetime(string="Qualified On", copy=False, readonly=True)
+
+    # ------------------------------------------------------------------ computes
+
+    @api.depends(
+        "stage_id",
+        "kam_checklist_line_ids.stage_id",
+        "kam_checklist_line_ids.is_complete",
+        "kam_checklist_line_ids.is_done",
+        "kam_checklist_line_ids.mandatory",
+        "kam_checklist_line_ids.kind",
+    )
+    def _compute_kam_checklist_progress(self):
+        # Load the lines of all the leads at once (not one query per lead).
+        lines = self.kam_checklist_line_ids
+        lines.fetch(["stage_id", "is_complete", "is_done", "kind", "template_id"])
+        lines.template_id.fetch(["mandatory"])
+        for lead in self:
+            lines = lead.kam_checklist_line_ids.filtered(
+                lambda line, lead=lead: line.stage_id == lead.stage_id
+            )
+            complete = len(lines.filtered("is_complete"))
+            lead.kam_checklist_progress = (
+                100.0 * complete / len(lines) if lines else 0.0
+            )
+            lead.kam_missing_criteria_count = len(
+                lines.filtered(
+                    lambda line: line.kind == "criterion"
+                    and line.mandatory
+                    and not line.is_done
+                )
+            )
+
+    @api.depends("date_last_stage_update", "stage_id.kam_max_age_days")
+    def _compute_kam_aging(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            lead.kam_days_in_stage = days_in_stage(lead.date_last_stage_update, now)
+            lead.kam_is_too_old = lead.active and is_too_old(
+                lead.date_last_stage_update, now, lead.stage_id.kam_max_age_days
+            )
+
+    def _search_kam_is_too_old(self, operator, value):
+        positive = self._kam_boolean_search_sign(operator, value)
+        now = fields.Datetime.now()
+        stages = self.env["crm.stage"].search([("kam_max_age_days", ">", 0)])
+        domain = [("id", "=", 0)]  # no stage with a maximum age: nothing is too old
+        for stage in stages:
+            # days_in_stage > max  <=>  entered <= now - (max + 1) days
+            limit = now - timedelta(days=stage.kam_max_age_days + 1)
+            domain = [
+                "|",
+                "&",
+                ("stage_id", "=", stage.id),
+                ("date_last_stage_update", "<=", limit),
+                *domain,
+            ]
+        domain = [("active", "=", True), *domain]
+        if positive:
+            return domain
+        return [("id", "not in", self.with_context(active_test=False)._search(domain))]
+
+    @api.depends("stage_id.kam_category", "activity_ids", "active")
+    def _compute_kam_no_next_step(self):
+        for lead in self:
+            lead.kam_no_next_step = (
+                lead.active
+                and lead.stage_id.kam_category in NEXT_STEP_CATEGORIES
+                and not lead.activity_ids
+            )
+
+    def _search_kam_no_next_step(self, operator, value):
+        positive = self._kam_boolean_search_sign(operator, value)
+        domain = [
+            ("active", "=", True),
+            ("stage_id.kam_category", "in", sorted(NEXT_STEP_CATEGORIES)),
+            ("activity_ids", "=", False),
+        ]
+        if positive:
+            return domain
+        return [("id", "not in", self.with_context(active_test=False)._search(domain))]
+
+    def _kam_boolean_search_sign(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._(
+                    "Unsupported search on a KAM flag: %(operator)s %(value)s",
+                    operator=operator,
+                    value=value,
+                )
+            )
+        return (operator == "=") == value
+
+    # ------------------------------------------------------------------ pipeline
+
+    @api.model
+    def _kam_pipeline_team_ids(self, team_ids):
+        """The teams among ``team_ids`` that have their own KAM pipeline stages."""
+        if not team_ids:
+            return set()
+        stages = (
+            self.env["crm.stage"]
+            .sudo()
+            .search([("team_id", "in", list(team_ids)), ("kam_category", "!=", False)])
+        )
+        return set(stages.team_id.ids)
+
+    def _stage_find(self, team_id=False, domain=None, order="sequence, id", limit=1):
+        """A team with a KAM pipeline uses its own stages, not the shared ones."""
+        team_ids = {team_id} if team_id else set()
+        team_ids |= set(self.team_id.ids)
+        if team_ids and self._kam_pipeline_team_ids(team_ids) == team_ids:
+            stages = self.env["crm.stage"].search(
+                [("team_id", "in", list(team_ids)), *(domain or [])],
+                order=order,
+                limit=limit,
+            )
+            if stages:
+                return stages
+        return super()._stage_find(
+            team_id=team_id, domain=domain, order=order, limit=limit
+        )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        """The kanban of a team with a KAM pipeline shows that pipeline's columns."""
+        team_id = self.env.context.get("default_team_id")
+        if team_id and self._kam_pipeline_team_ids({team_id}):
+            stage_ids = stages.sudo()._search(
+                ["|", ("id", "in", stages.ids), ("team_id", "=", team_id)],
+                order=stages._order,
+            )
+            return stages.browse(stage_ids)
+        return super()._read_group_stage_ids(stages, domain)
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        kam_leads = leads.filtered("stage_id.kam_category")
+        if kam_leads:
+            kam_leads._kam_instantiate_checklist()
+            kam_leads._kam_log_stage_entry()
+        return leads
+
+    def write(self, vals):
+        if "stage_id" not in vals:
+            return super().write(vals)
+        old_stages = {lead.id: lead.stage_id for lead in self}
+        result = super().write(vals)
+        moved = self.filtered(lambda lead: lead.stage_id != old_stages[lead.id])
+        if moved:
+            moved._kam_check_stage_gates(old_stages)
+            moved._kam_reset_gate_override()
+            kam_moved = moved.filtered("stage_id.kam_category")
+            kam_moved._kam_instantiate_checklist()
+            kam_moved._kam_log_stage_entry()
+        return result
+
+    # ------------------------------------------------------------------ gating
+
+    def _kam_check_stage_gates(self, old_stages):
+        """Refuse forward moves past stages whose mandatory criteria are not ticked.
+
+        Runs after the write (so criteria ticked in the same save count), for the whole
+        recordset at once; raising rolls the write back.
+        """
+        Stage = self.env["crm.stage"].sudo()
+        sources = Stage.browse({stage.id for stage in old_stages.values() if stage})
+        targets = self.stage_id.filtered(
+            lambda stage: stage.kam_category or stage.is_won
+        )
+        if not targets or not (targets | sources).filtered("kam_category"):
+            return
+        pipeline_stages = Stage.search(
+            [
+                ("kam_category", "!=", False),
+                ("team_id", "in", (targets | sources).team_id.ids + [False]),
+            ]
+        )
+        keys = {stage.id: stage._kam_stage_key() for stage in pipeline_stages}
+        for stage in targets | sources:
+            keys.setdefault(stage.id, stage._kam_stage_key())
+        pipeline_keys = list(keys.values())
+
+        passed_by_move = {}
+        passed_by_lead = {}
+        for lead in self:
+            if lead.stage_id not in targets:
+                continue
+            old = old_stages[lead.id]
+            move = (old.id, lead.stage_id.id)
+            if move not in passed_by_move:
+                passed_by_move[move] = passed_stages(
+                    keys.get(old.id), keys[lead.stage_id.id], pipeline_keys
+                )
+            if passed_by_move[move]:
+                passed_by_lead[lead] = passed_by_move[move]
+        if not passed_by_lead:
+            return
+
+        passed_ids = {sid for ids in passed_by_lead.values() for sid in ids}
+        mandatory = (
+            self.env["kam.stage.checklist.template"]
+            .sudo()
+            .search(
+                [
+                    ("stage_id", "in", list(passed_ids)),
+                    ("kind", "=", "criterion"),
+                    ("mandatory", "=", True),
+                ]
+            )
+        )
+        if not mandatory:
+            return
+        mandatory_by_stage = defaultdict(list)
+        for template in mandatory:
+            mandatory_by_stage[template.stage_id.id].append(template.id)
+        done = self._kam_done_criteria(mandatory)
+
+        missing_by_lead = {}
+        for lead, passed in passed_by_lead.items():
+            missing = gate_missing(passed, mandatory_by_stage, done.get(lead.id, ()))
+            if missing:
+                missing_by_lead[lead] = missing
+        self._kam_apply_gate_decision(missing_by_lead)
+
+    def _kam_done_criteria(self, templates):
+        """``{lead_id: {template_id}}``: the ticked criteria among ``templates``."""
+        self.env["kam.lead.checklist.line"].flush_model(
+            ["lead_id", "template_id", "is_done"]
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT lead_id, template_id FROM kam_lead_checklist_line"
+                " WHERE lead_id = ANY(%s) AND template_id = ANY(%s) AND is_done",
+                self.ids,
+                templates.ids,
+            )
+        )
+        done = defaultdict(set)
+        for lead_id, template_id in self.env.cr.fetchall():
+            done[lead_id].add(template_id)
+        return done
+
+    def _kam_apply_gate_decision(self, missing_by_lead):
+        if not missing_by_lead:
+            return
+        is_manager = self.env.user.has_group(MANAGER_GROUP)
+        context_override = bool(self.env.context.get("kam_gate_override"))
+        blocked = self.browse([lead.id for lead in missing_by_lead])
+        flagged = set()
+        if is_manager:
+            flagged = set(
+                blocked.sudo().filtered(lambda lead: lead.kam_gate_override).ids
+            )
+        refused = blocked.filtered(
+            lambda lead: not (is_manager and (context_override or lead.id in flagged))
+        )
+        if refused:
+            lines = []
+            for lead in refused[:GATE_MESSAGE_LIMIT]:
+                items = self._kam_describe_missing(missing_by_lead[lead])
+                lines.append(
+                    self.env._(
+                        "- %(lead)s (to %(stage)s): %(items)s",
+                        lead=lead.display_name,
+                        stage=lead.stage_id.name,
+                        items=items,
+                    )
+                )
+            if len(refused) > GATE_MESSAGE_LIMIT:
+                lines.append(
+                    self.env._(
+                        "... and %(count)s more opportunities.",
+                        count=len(refused) - GATE_MESSAGE_LIMIT,
+                    )
+                )
+            hint = (
+                self.env._(
+                    "Tick them in the KAM Checklist tab, or tick “Override Stage Gate” "
+                    "to move anyway."
+                )
+                if is_manager
+                else self.env._(
+                    "Tick them in the KAM Checklist tab (one stage at a time), or "
+                    "ask a KAM director to override the stage gate."
+                )
+            )
+            raise UserError(
+                self.env._(
+                    "These opportunities cannot move forward: mandatory criteria "
+                    "of the stages they pass are not ticked.\n%(lines)s\n%(hint)s",
+                    lines="\n".join(lines),
+                    hint=hint,
+                )
+            )
+        for lead in blocked:
+            items = self._kam_describe_missing(missing_by_lead[lead])
+            lead.message_post(
+                body=self.env._(
+                    "Stage gate overridden by %(user)s to move to %(stage)s. "
+                    "Criteria not ticked: %(items)s",
+                    user=self.env.user.name,
+                    stage=lead.stage_id.name,
+                    items=items,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _kam_describe_missing(self, missing):
+        templates = self.env["kam.stage.checklist.template"].browse(
+            [template_id for _stage_id, template_id in missing]
+        )
+        return "; ".join(f"{t.stage_id.name}: “{t.name}”" for t in templates)
+
+    def _kam_reset_gate_override(self):
+        """The override flag is one-shot: clear it once a move happened."""
+        if not self.env.user.has_group(MANAGER_GROUP) and not self.env.su:
+            return
+        flagged = self.sudo().filtered("kam_gate_override")
+        if flagged:
+            super(CrmLead, flagged).write({"kam_gate_override": False})
+
+    # ------------------------------------------------------------------ checklist
+
+    def _kam_instantiate_checklist(self):
+        """Create the checklist lines of each lead's current stage.
+
+        Set-based (one query for the existing lines, one create for all new lines) and
+        idempotent: a lead never gets the same template twice, and the lines of earlier
+        stages (with their answers) are kept.
+        """
+        leads = self.filtered("stage_id.kam_category")
+        if not leads:
+            return self.env["kam.lead.checklist.line"]
+        templates = (
+            self.env["kam.stage.checklist.template"]
+            .sudo()
+            .search([("stage_id", "in", leads.stage_id.ids)])
+        )
+        if not templates:
+            return self.env["kam.lead.checklist.line"]
+        templates_by_stage = defaultdict(list)
+        for template in templates:
+            templates_by_stage[template.stage_id.id].append(template.id)
+        Line = self.env["kam.lead.checklist.line"].sudo()
+        Line.flush_model(["lead_id", "template_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT lead_id, template_id FROM kam_lead_checklist_line"
+                " WHERE lead_id = ANY(%s) AND template_id = ANY(%s)",
+                leads.ids,
+                templates.ids,
+            )
+        )
+        existing = set(self.env.cr.fetchall())
+        vals_list = [
+            {"lead_id": lead.id, "template_id": template_id}
+            for lead in leads
+            for template_id in templates_by_stage.get(lead.stage_id.id, ())
+            if (lead.id, template_id) not in existing
+        ]
+        return Line.create(vals_list)
+
+    def _kam_log_stage_entry(self):
+        """Record the entry of each lead into its (KAM) stage, for the ratios."""
+        now = fields.Datetime.now()
+        self.env["kam.stage.history"].sudo().create(
+            [
+                {
+                    "lead_id": lead.id,
+                    "stage_id": lead.stage_id.id,
+                    "kam_category": lead.stage_id.kam_category,
+                    "date": now,
+                    "user_id": lead.user_id.id,
+                    "team_id": lead.team_id.id,
+                    "company_id": lead.company_id.id,
+                }
+                for lead in self
+                if lead.stage_id.kam_category
+            ]
+        )
+
+    # ------------------------------------------------------------------ aging cron
+
+    @api.model
+    def _cron_kam_stale_activities(self, batch_size=500):
+        """Give the owner of each too-old deal one review activity (never a second one).
+
+        Processes ``batch_size`` deals per call and reports the progress; deals
+        that already have an open review activity are skipped, so running it
+        again changes nothing.
+        """
+        activity_type = self.env.ref(
+            "kam_pipeline_stages.mail_activity_type_kam_stale", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        Lead = self.sudo()
+        domain = [
+            ("kam_is_too_old", "=", True),
+            ("user_id", "!=", False),
+            ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
+        ]
+        leads = Lead.search(domain, limit=batch_size, order="id")
+        remaining = Lead.search_count(domain) - len(leads) if leads else 0
+        if leads:
+            model_id = self.env["ir.model"]._get_id("crm.lead")
+            today = fields.Date.context_today(self)
+            self.env["mail.activity"].sudo().create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": lead.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": lead.user_id.id,
+                        "date_deadline": today,
+                        "summary": self.env._(
+                            "%(days)s days in %(stage)s (max %(max)s): review the deal",
+                            days=lead.kam_days_in_stage,
+                            stage=lead.stage_id.name,
+                            max=lead.stage_id.kam_max_age_days,
+                        ),
+                    }
+                    for lead in leads
+                ]
+            )
+        self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
+        return leads
+
+    # ------------------------------------------------------------------ actions
+
+    def action_kam_open_qualification(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Qualify the Deal"),
+            "res_model": "kam.qualification.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }

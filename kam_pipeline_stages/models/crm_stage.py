@@ -1,0 +1,96 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..logic import CATEGORY_RANK, PARKING_CATEGORY, StageKey, default_probability
+
+KAM_CATEGORIES = [
+    ("first_meeting", "First meeting scheduled"),
+    ("meeting_held", "First meeting held (25%)"),
+    ("fifty", "50%"),
+    ("seventy_five", "75%"),
+    ("won", "Won"),
+    ("no_next_step", "No next step"),
+]
+
+
+class CrmStage(models.Model):
+    _inherit = "crm.stage"
+
+    kam_category = fields.Selection(
+        KAM_CATEGORIES,
+        string="KAM Category",
+        help="Probability category of the key-account pipeline (Schiffman). Only "
+        "stages with a category take part in the KAM checklists, gating and aging.",
+    )
+    kam_probability = fields.Float(
+        string="Category Probability (%)",
+        compute="_compute_kam_probability",
+        store=True,
+        readonly=False,
+        help="The odds this category stands for: 25% is one chance in four.",
+    )
+    kam_max_age_days = fields.Integer(
+        string="Maximum Age (days)",
+        help="A deal staying longer than this in the stage is flagged too old and its "
+        "owner gets a review activity. 0: no limit.",
+    )
+    kam_checklist_template_ids = fields.One2many(
+        "kam.stage.checklist.template",
+        "stage_id",
+        string="Checklist",
+    )
+    kam_criterion_count = fields.Integer(
+        string="Group Criteria Count", compute="_compute_kam_template_counts"
+    )
+    kam_question_count = fields.Integer(
+        string="Strategic Questions Count", compute="_compute_kam_template_counts"
+    )
+
+    @api.constrains("kam_max_age_days", "kam_probability")
+    def _check_kam_values(self):
+        for stage in self:
+            if stage.kam_max_age_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The maximum age of stage “%(stage)s” cannot be negative.",
+                        stage=stage.name,
+                    )
+                )
+            if not 0.0 <= stage.kam_probability <= 100.0:
+                raise ValidationError(
+                    self.env._(
+                        "The category probability of stage “%(stage)s” must be "
+                        "between 0 and 100.",
+                        stage=stage.name,
+                    )
+                )
+
+    @api.depends("kam_category")
+    def _compute_kam_probability(self):
+        for stage in self:
+            stage.kam_probability = default_probability(stage.kam_category)
+
+    @api.depends("kam_checklist_template_ids.kind")
+    def _compute_kam_template_counts(self):
+        for stage in self:
+            templates = stage.kam_checklist_template_ids
+            stage.kam_criterion_count = len(
+                templates.filtered(lambda t: t.kind == "criterion")
+            )
+            stage.kam_question_count = len(templates) - stage.kam_criterion_count
+
+    def _kam_stage_key(self):
+        """The :class:`StageKey` the gating logic works on."""
+        self.ensure_one()
+        return StageKey(
+            id=self.id,
+            sequence=self.sequence,
+            pipeline=self.team_id.id or None,
+            gated=bool(self.kam_category) and self.kam_category != PARKING_CATEGORY,
+            parking=self.kam_category == PARKING_CATEGORY,
+            won=self.is_won,
+        )
+
+    def _kam_rank(self):
+        self.ensure_one()
+        return CATEGORY_RANK.get(self.kam_category or "", 0)

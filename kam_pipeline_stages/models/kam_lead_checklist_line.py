@@ -1,0 +1,69 @@
+from odoo import api, fields, models
+
+
+class KamLeadChecklistLine(models.Model):
+    _name = "kam.lead.checklist.line"
+    _description = "KAM Opportunity Checklist Item"
+    _order = "stage_sequence, stage_id, sequence, id"
+    _rec_name = "name"
+
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", required=True, ondelete="cascade", index=True
+    )
+    template_id = fields.Many2one(
+        "kam.stage.checklist.template",
+        string="Checklist Item",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    name = fields.Char(related="template_id.name")
+    description = fields.Text(related="template_id.description")
+    kind = fields.Selection(related="template_id.kind", store=True, precompute=True)
+    mandatory = fields.Boolean(related="template_id.mandatory")
+    sequence = fields.Integer(
+        related="template_id.sequence", store=True, precompute=True
+    )
+    stage_id = fields.Many2one(
+        related="template_id.stage_id", store=True, index=True, precompute=True
+    )
+    stage_sequence = fields.Integer(
+        related="template_id.stage_id.sequence",
+        string="Stage Sequence",
+        store=True,
+        precompute=True,
+    )
+    company_id = fields.Many2one(
+        related="lead_id.company_id", store=True, index=True, precompute=True
+    )
+    is_done = fields.Boolean(string="Done")
+    answer = fields.Text()
+    is_complete = fields.Boolean(
+        compute="_compute_is_complete", store=True, precompute=True
+    )
+    done_user_id = fields.Many2one("res.users", string="Done By", readonly=True)
+    done_date = fields.Datetime(readonly=True)
+
+    _sql_constraints = [
+        (
+            "lead_template_unique",
+            "UNIQUE(lead_id, template_id)",
+            "An opportunity holds each checklist item only once.",
+        ),
+    ]
+
+    @api.depends("kind", "is_done", "answer")
+    def _compute_is_complete(self):
+        for line in self:
+            if line.kind == "question":
+                line.is_complete = bool((line.answer or "").strip())
+            else:
+                line.is_complete = line.is_done
+
+    def write(self, vals):
+        if "is_done" in vals or "answer" in vals:
+            vals = dict(vals)
+            done = vals.get("is_done") or bool((vals.get("answer") or "").strip())
+            vals["done_user_id"] = self.env.uid if done else False
+            vals["done_date"] = fields.Datetime.now() if done else False
+        return super().write(vals)

@@ -1,0 +1,40 @@
+from odoo import api, fields, models
+
+
+class KamStageChecklistTemplate(models.Model):
+    _name = "kam.stage.checklist.template"
+    _description = "KAM Stage Checklist Item"
+    _order = "stage_id, kind, sequence, id"
+
+    name = fields.Char(string="Item", required=True, translate=True)
+    description = fields.Text(translate=True, help="Guidance shown to the rep.")
+    stage_id = fields.Many2one(
+        "crm.stage", string="Stage", required=True, ondelete="cascade", index=True
+    )
+    kind = fields.Selection(
+        [("criterion", "Group criterion"), ("question", "Strategic question")],
+        required=True,
+        default="criterion",
+        help="Group criteria say what must be true for a deal to be in the stage; "
+        "strategic questions say what moves it on.",
+    )
+    mandatory = fields.Boolean(
+        default=True,
+        help="A deal cannot move past the stage while this criterion is not ticked "
+        "(managers may override). Strategic questions never block.",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    kam_category = fields.Selection(related="stage_id.kam_category")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        templates = super().create(vals_list)
+        # Deals already in the stage get the new items too (set-based, idempotent).
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .search([("stage_id", "in", templates.stage_id.ids)])
+        )
+        leads._kam_instantiate_checklist()
+        return templates

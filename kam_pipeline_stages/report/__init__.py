@@ -1,0 +1,1 @@
+from . import kam_pipeline_ratio_report
