@@ -22,7 +22,17 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/kam_account_history_views.xml",
+        "views/kam_cadence_snapshot_views.xml",
+        "views/kam_cockpit_views.xml",
         "views/kam_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "kam_management/static/src/cockpit/kam_cockpit.js",
+            "kam_management/static/src/cockpit/kam_cockpit.xml",
+            "kam_management/static/src/cockpit/kam_cockpit.scss",
+        ],
+    },
     "demo": ["demo/kam_management_demo.xml"],
 }

@@ -5,3 +5,6 @@ from . import kam_partner_score
 from . import res_partner
 from . import mail_activity
 from . import crm_lead
+from . import kam_account_history
+from . import kam_cadence_snapshot
+from . import kam_cockpit

@@ -31,6 +31,40 @@ class KamPartnerScore(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = self.env["res.partner"].browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
+        return self._kam_with_history(
+            accounts, lambda: super(KamPartnerScore, self).create(vals_list)
+        )
+
+    def write(self, vals):
+        accounts = self.partner_id
+        if vals.get("partner_id"):
+            accounts |= accounts.browse(vals["partner_id"])
+        return self._kam_with_history(
+            accounts, lambda: super(KamPartnerScore, self).write(vals)
+        )
+
+    def unlink(self):
+        return self._kam_with_history(
+            self.partner_id, lambda: super(KamPartnerScore, self).unlink()
+        )
+
+    def _kam_with_history(self, accounts, operation):
+        """Run ``operation`` and record the moves it causes to ``accounts`` (a rating
+        changes the scores, hence the quadrant), unless the account's own write
+        records them already."""
+        if self.env.context.get("kam_history_done"):
+            return operation()
+        accounts = accounts.exists()
+        before = accounts._kam_history_snapshot()
+        result = operation()
+        accounts.exists()._kam_history_record(before, "rating")
+        return result
+
     @api.constrains("score")
     def _check_score(self):
         for line in self:

@@ -120,6 +120,18 @@ class ResCompany(models.Model):
         "tier A "
         "account to be suggested as a tier A look-alike.",
     )
+    kam_activity_minutes = fields.Integer(
+        "Minutes per Activity",
+        default=30,
+        help="Time a done activity (call, e-mail, task) counts for in the cockpit's "
+        "pyramid of time spent; meetings count for their duration.",
+    )
+    kam_silence_days = fields.Integer(
+        "Silence Alert (days overdue)",
+        default=30,
+        help="An account whose contact is overdue by more than this is at risk in the "
+        "cockpit.",
+    )
     kam_benchmark_revenue = fields.Monetary(
         "Tier A Benchmark Revenue",
         currency_field="currency_id",
@@ -146,6 +158,8 @@ class ResCompany(models.Model):
         "kam_ltv_years",
         "kam_lookalike_min_match",
         "kam_revenue_source",
+        "kam_activity_minutes",
+        "kam_silence_days",
     )
     def _check_kam_settings(self):
         for company in self:
@@ -206,6 +220,12 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "A look-alike shares 1, 2 or 3 of industry, territory and size."
+                    )
+                )
+            if company.kam_activity_minutes < 0 or company.kam_silence_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Minutes per activity and the silence alert cannot be negative."
                     )
                 )
             if (

@@ -60,6 +60,12 @@ class ResConfigSettings(models.TransientModel):
     kam_lookalike_min_match = fields.Integer(
         related="company_id.kam_lookalike_min_match", readonly=False
     )
+    kam_activity_minutes = fields.Integer(
+        related="company_id.kam_activity_minutes", readonly=False
+    )
+    kam_silence_days = fields.Integer(
+        related="company_id.kam_silence_days", readonly=False
+    )
     company_currency_id = fields.Many2one(
         "res.currency",
         related="company_id.currency_id",

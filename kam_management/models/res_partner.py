@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from ..logic import cadence, revenue, scoring, tiering
+from ..logic import cadence, cockpit, revenue, scoring, tiering
 
 _logger = logging.getLogger(__name__)
 
@@ -217,6 +217,18 @@ class ResPartner(models.Model):
     kam_refresh_date = fields.Date(
         "KAM Data Refreshed On", readonly=True, copy=False, index=True
     )
+    # -- history
+    kam_overdue_since = fields.Date(
+        "Overdue Since",
+        readonly=True,
+        copy=False,
+        help="Due date of the current overdue spell, as the daily job saw it: one "
+        "cadence breach is recorded per spell.",
+    )
+    kam_history_ids = fields.One2many(
+        "kam.account.history", "partner_id", "Key Account Moves", readonly=True
+    )
+    kam_history_count = fields.Integer("Moves", compute="_compute_kam_history_count")
 
     _sql_constraints = [
         (
@@ -372,6 +384,15 @@ class ResPartner(models.Model):
             partner.kam_temperature = level
             partner.kam_temperature_color = TEMPERATURE_COLORS[level]
 
+    def _compute_kam_history_count(self):
+        counts = dict(
+            self.env["kam.account.history"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.kam_history_count = counts.get(partner, 0)
+
     # -- constraints and access
     @api.constrains("kam_tier_override", "kam_tier_override_reason")
     def _check_kam_tier_override(self):
@@ -467,7 +488,110 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._kam_check_write_access(vals)
-        return super().write(vals)
+        cause = self._kam_history_cause(vals)
+        if not cause:
+            return super().write(vals)
+        accounts = self.filtered(lambda p: not p.parent_id)
+        before = accounts._kam_history_snapshot()
+        # The ratings written through the form record here, not a second time in
+        # kam.partner.score.
+        res = super(ResPartner, self.with_context(kam_history_done=True)).write(vals)
+        note = False
+        if cause == "override":
+            note = vals.get("kam_tier_override_reason") or False
+        accounts._kam_history_record(before, cause, note)
+        return res
+
+    @api.model
+    def _kam_history_cause(self, vals):
+        """Why a write may move the account's tier, quadrant or temperature (None when
+        it cannot): the history records the cause with the change."""
+        if self.env.context.get("kam_history_done"):
+            return None
+        if "kam_tier_override" in vals:
+            return "override"
+        if "kam_score_ids" in vals:
+            return "rating"
+        return None
+
+    # -- history
+    def _kam_history_snapshot(self):
+        """{account id: {kind: value}} of tier, quadrant and temperature of ``self``,
+        as they stand: one read for the batch (pending computes included)."""
+        fnames = list(cockpit.HISTORY_FIELDS.values())
+        self.fetch(fnames)
+        return {
+            partner.id: {
+                kind: partner[fname] for kind, fname in cockpit.HISTORY_FIELDS.items()
+            }
+            for partner in self
+        }
+
+    def _kam_history_record(self, before, cause, note=False):
+        """Compare the accounts of ``self`` with the snapshot ``before`` and record
+        their changes in one create. ``note`` is a text for all or a dict account id
+        -> text. The one helper behind the daily job, the override and the ratings."""
+        if not self:
+            return self.env["kam.account.history"]
+        changes = cockpit.history_changes(before, self._kam_history_snapshot())
+        now = fields.Datetime.now()
+        rows = [
+            {
+                "partner_id": account_id,
+                "kind": kind,
+                "old_value": old,
+                "new_value": new,
+                "cause": cause,
+                "cause_note": note.get(account_id) if isinstance(note, dict) else note,
+                "date": now,
+            }
+            for account_id, kind, old, new in changes
+        ]
+        return self.env["kam.account.history"]._kam_record(rows)
+
+    def _kam_record_breaches(self, today):
+        """Open an overdue spell (and record one cadence breach) for the managed
+        accounts of ``self`` whose next contact is due, close the spell of those
+        contacted since. Never a second breach for the same spell."""
+        rows = []
+        now = fields.Datetime.now()
+        for partner in self:
+            overdue = bool(partner.kam_manager_id) and cadence.is_overdue(
+                partner.kam_next_contact_date, today
+            )
+            if cockpit.breach_starts(partner.kam_overdue_since, overdue):
+                partner._kam_write_refresh(
+                    {"kam_overdue_since": partner.kam_next_contact_date}
+                )
+                rows.append(
+                    {
+                        "partner_id": partner.id,
+                        "kind": "cadence_breach",
+                        "old_value": "in_time",
+                        "new_value": "overdue",
+                        "cause": "refresh",
+                        "cause_note": self.env._(
+                            "contact due on %(date)s (tier %(tier)s, every %(days)s "
+                            "days)",
+                            date=partner.kam_next_contact_date,
+                            tier=(partner.kam_tier or "").upper(),
+                            days=partner.kam_cadence_days,
+                        ),
+                        "date": now,
+                    }
+                )
+            elif partner.kam_overdue_since and not overdue:
+                partner._kam_write_refresh({"kam_overdue_since": False})
+        return self.env["kam.account.history"]._kam_record(rows)
+
+    def action_kam_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kam_management.action_kam_account_history"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_group_kind": 0}
+        return action
 
     # -- actions
     def action_kam_load_criteria(self):
@@ -700,6 +824,9 @@ class ResPartner(models.Model):
         accounts = self.search(pending, limit=batch_size, order="id")
         accounts._kam_refresh(today)
         remaining = self.search_count(pending) if len(accounts) == batch_size else 0
+        if not remaining:
+            # Every account is refreshed: the day's compliance figures are final.
+            self.env["kam.cadence.snapshot"]._kam_take_snapshot(today)
         self.env["ir.cron"]._notify_progress(done=len(accounts), remaining=remaining)
         return remaining
 
@@ -721,6 +848,9 @@ class ResPartner(models.Model):
 
     def _kam_refresh_company(self, company, today):
         settings = company._kam_settings()
+        # Tier, quadrant and temperature before the refresh: one read of the batch; the
+        # changes are recorded in one create at the end.
+        before = self._kam_history_snapshot()
         stats, prospects = self._kam_revenue_stats(today, company.kam_revenue_source)
         last_contacts = self._kam_last_contacts()
         for partner in self:
@@ -775,6 +905,19 @@ class ResPartner(models.Model):
             if changed:
                 partner._kam_write_refresh(changed)
         self.flush_recordset()
+        # The numbers are formatted first: the translation extractor reads the
+        # arguments of self.env._() as plain expressions.
+        benchmark = f"{settings['benchmark'] or 0.0:,.0f}"
+        notes = {}
+        for partner in self:
+            revenue_12m = f"{partner.kam_revenue_12m:,.0f}"
+            notes[partner.id] = self.env._(
+                "revenue 12 months %(revenue)s vs benchmark %(benchmark)s",
+                revenue=revenue_12m,
+                benchmark=benchmark,
+            )
+        self._kam_history_record(before, "refresh", notes)
+        self._kam_record_breaches(today)
         self._kam_schedule_contact_activities(company, today)
         self._kam_schedule_feedback_activities(today)
 

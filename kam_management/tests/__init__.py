@@ -5,3 +5,6 @@ from . import test_cron
 from . import test_security
 from . import test_settings
 from . import test_crm_lead
+from . import test_history
+from . import test_compliance
+from . import test_cockpit

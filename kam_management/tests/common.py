@@ -1,5 +1,6 @@
 import datetime
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -33,24 +34,29 @@ class KamCase(TransactionCase):
         cls.rep = new_test_user(
             cls.env,
             login="kam_rep",
+            tz=cls.env.user.tz,
             groups="kam_management.group_kam_user",
             name="Rep One",
         )
         cls.rep2 = new_test_user(
             cls.env,
             login="kam_rep2",
+            tz=cls.env.user.tz,
             groups="kam_management.group_kam_user",
             name="Rep Two",
         )
         cls.director = new_test_user(
             cls.env,
             login="kam_director",
+            tz=cls.env.user.tz,
             groups="kam_management.group_kam_manager",
             name="Director",
         )
         cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         cls.open_stage = cls.env["crm.stage"].search([("is_won", "=", False)], limit=1)
-        cls.today = datetime.date.today()
+        # "Today" is the users' (the daily job's) date, not the server's: they differ
+        # in the hours around midnight UTC.
+        cls.today = fields.Date.context_today(cls.env.user)
         cls.Partner = cls.env["res.partner"]
 
     @classmethod
@@ -87,3 +93,19 @@ class KamCase(TransactionCase):
             runs += 1
             self.assertLess(runs, 1000, "the daily job never finishes")
         return runs + 1
+
+    @classmethod
+    def _team(cls, name, users):
+        """A sales team of ``users`` (their main team: ``user.sale_team_id``)."""
+        return cls.env["crm.team"].create(
+            {
+                "name": name,
+                "crm_team_member_ids": [(0, 0, {"user_id": user.id}) for user in users],
+            }
+        )
+
+    def _history(self, partners, kind=None):
+        domain = [("partner_id", "in", partners.ids)]
+        if kind:
+            domain += [("kind", "=", kind)]
+        return self.env["kam.account.history"].search(domain, order="id")

@@ -1,0 +1,81 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .res_partner import TIERS
+
+
+class KamCadenceSnapshot(models.Model):
+    """How many accounts each key account manager had per tier on a day, and how many
+    of them were contacted within their cadence (not overdue). Written once a day at
+    the end of the daily job; compliance over a period is the sum of the compliant
+    counts over the sum of the account counts of its days."""
+
+    _name = "kam.cadence.snapshot"
+    _description = "Key Account Cadence Compliance (daily)"
+    _order = "date desc, manager_id, tier"
+    _rec_name = "date"
+
+    date = fields.Date(required=True, index=True)
+    manager_id = fields.Many2one(
+        "res.users", "Key Account Manager", required=True, index=True
+    )
+    team_id = fields.Many2one("crm.team", "Sales Team", index=True)
+    tier = fields.Selection(TIERS, required=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    account_count = fields.Integer("Accounts")
+    compliant_count = fields.Integer("Contacted in Time")
+    overdue_count = fields.Integer("Overdue")
+    compliance_rate = fields.Float(
+        "Compliance (%)",
+        aggregator="avg",
+        help="Share of the accounts contacted within their cadence that day; the "
+        "average of the days in a report (the cockpit weighs by accounts).",
+    )
+
+    _sql_constraints = [
+        (
+            "day_unique",
+            "UNIQUE (date, manager_id, tier, company_id)",
+            "One compliance row per day, manager, tier and company.",
+        ),
+    ]
+
+    @api.model
+    def _kam_take_snapshot(self, today):
+        """Replace ``today``'s rows by the current state of the accounts: one DELETE and
+        one INSERT ... SELECT with GROUP BY, whatever the number of accounts. Running
+        it twice the same day gives the same rows."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("DELETE FROM kam_cadence_snapshot WHERE date = %s", today)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO kam_cadence_snapshot (
+                    date, manager_id, team_id, tier, company_id, account_count,
+                    compliant_count, overdue_count, compliance_rate, create_uid,
+                    create_date, write_uid, write_date)
+                SELECT %(today)s, p.kam_manager_id, u.sale_team_id, p.kam_tier,
+                       COALESCE(p.company_id, %(company)s), COUNT(*),
+                       COUNT(*) FILTER (WHERE NOT %(overdue)s),
+                       COUNT(*) FILTER (WHERE %(overdue)s),
+                       100.0 * COUNT(*) FILTER (WHERE NOT %(overdue)s) / COUNT(*),
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
+                       NOW() AT TIME ZONE 'UTC'
+                  FROM res_partner p
+                  JOIN res_users u ON u.id = p.kam_manager_id
+                 WHERE p.parent_id IS NULL AND p.active AND p.kam_tier IS NOT NULL
+              GROUP BY p.kam_manager_id, u.sale_team_id, p.kam_tier,
+                       COALESCE(p.company_id, %(company)s)
+                """,
+                today=today,
+                company=self.env.company.id,
+                overdue=SQL(
+                    "COALESCE(p.kam_next_contact_date <= %s, FALSE)",
+                    today,
+                ),
+                uid=self.env.uid,
+            )
+        )
+        self.invalidate_model()

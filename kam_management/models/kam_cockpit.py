@@ -1,0 +1,438 @@
+import datetime
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..logic import cockpit
+
+PERIODS = (30, 90, 180, 365)
+
+
+class KamCockpit(models.AbstractModel):
+    """The figures of the directors' cockpit (client action ``kam_cockpit``).
+
+    Every figure comes with the domain of the records behind it, so that the cockpit
+    opens the matching list on a click. Set-based: a fixed number of queries whatever
+    the number of accounts (``_read_group`` and one SQL per figure). Other addons add
+    risks by extending ``_kam_cockpit_risk_kinds`` (a domain per kind of risk) or
+    ``_kam_cockpit_risks`` (any list of dicts), calling ``super()``.
+    """
+
+    _name = "kam.cockpit"
+    _description = "Key Account Cockpit"
+
+    # -- entry point
+    @api.model
+    def get_cockpit_data(self, period_days=90, team_id=False, key_only=True):
+        if not self.env.user.has_group("kam_management.group_kam_manager"):
+            raise AccessError(self.env._("The cockpit is for KAM directors."))
+        period_days = int(period_days or 90)
+        if period_days < 1:
+            period_days = 90
+        today = fields.Date.context_today(self)
+        start = today - datetime.timedelta(days=period_days - 1)
+        prev_start = start - datetime.timedelta(days=period_days)
+        accounts_domain = self._kam_cockpit_accounts_domain(team_id)
+        company = self.env.company
+        risks = self._kam_cockpit_risks(accounts_domain, limit=20)
+        return {
+            "period": {
+                "days": period_days,
+                "start": fields.Date.to_string(start),
+                "end": fields.Date.to_string(today),
+                "previous_start": fields.Date.to_string(prev_start),
+                "choices": list(PERIODS),
+            },
+            "team_id": team_id or False,
+            "teams": self.env["crm.team"].search_read([], ["id", "name"]),
+            "key_only": bool(key_only),
+            "partner_list_view_id": self.env.ref(
+                "kam_management.view_partner_kam_list"
+            ).id,
+            "accounts_domain": accounts_domain,
+            "heat_map": self._kam_cockpit_heat_map(accounts_domain, today, key_only),
+            "risk_kinds": self._kam_cockpit_risk_counts(accounts_domain),
+            "risks": sorted(
+                risks, key=lambda r: (-len(r["reasons"]), r["tier"] or "z", r["name"])
+            )[:20],
+            "pyramid": self._kam_cockpit_pyramid(accounts_domain, start, company),
+            "compliance": self._kam_cockpit_compliance(
+                team_id, start, prev_start, today
+            ),
+        }
+
+    @api.model
+    def _kam_cockpit_accounts_domain(self, team_id=False):
+        """The tiered accounts the cockpit looks at: of one sales team's key account
+        managers when ``team_id`` is given."""
+        domain = self.env["res.partner"]._kam_account_domain() + [
+            ("kam_tier", "!=", False),
+            ("is_company", "=", True),
+        ]
+        if team_id:
+            domain += [("kam_manager_id.sale_team_id", "=", int(team_id))]
+        return domain
+
+    # -- heat map
+    @api.model
+    def _kam_cockpit_heat_map(self, accounts_domain, today, key_only=True):
+        """Tier x temperature counts, with the overdue accounts of every cell: two
+        grouped queries."""
+        partners = self.env["res.partner"]
+        domain = list(accounts_domain)
+        if key_only:
+            domain += [("kam_is_key_account", "=", True)]
+        overdue = [("kam_next_contact_date", "<=", fields.Date.to_string(today))]
+        groupby = ["kam_tier", "kam_temperature"]
+        counts = {
+            (tier, temp): count
+            for tier, temp, count in partners._read_group(domain, groupby, ["__count"])
+        }
+        overdue_counts = {
+            (tier, temp): count
+            for tier, temp, count in partners._read_group(
+                domain + overdue, groupby, ["__count"]
+            )
+        }
+        tiers = partners._fields["kam_tier"]._description_selection(self.env)
+        temps = partners._fields["kam_temperature"]._description_selection(self.env)
+        cells = []
+        for tier, _label in tiers:
+            for temp, _temp_label in temps:
+                cell_domain = domain + [
+                    ("kam_tier", "=", tier),
+                    ("kam_temperature", "=", temp),
+                ]
+                cells.append(
+                    {
+                        "tier": tier,
+                        "temperature": temp,
+                        "count": counts.get((tier, temp), 0),
+                        "overdue": overdue_counts.get((tier, temp), 0),
+                        "domain": cell_domain,
+                        "overdue_domain": cell_domain + overdue,
+                    }
+                )
+        return {
+            "tiers": [{"key": k, "label": v} for k, v in tiers],
+            "temperatures": [{"key": k, "label": v} for k, v in temps],
+            "cells": cells,
+            "total": sum(counts.values()),
+            "overdue": sum(overdue_counts.values()),
+            "domain": domain,
+            "overdue_domain": domain + overdue,
+        }
+
+    # -- risks
+    @api.model
+    def _kam_cockpit_risk_kinds(self, accounts_domain):
+        """The kinds of risk the cockpit counts and lists: code, label, the domain of
+        the accounts at risk (within ``accounts_domain``), the order that puts the
+        worst first, and ``detail(partner)``, a short text on the account. Extend it
+        with super() to add a kind that a domain expresses (kam_account_plan adds the
+        stakeholder changes)."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        silent_before = fields.Date.to_string(
+            today - datetime.timedelta(days=company.kam_silence_days)
+        )
+        return [
+            {
+                "code": "revenue_decline",
+                "label": self.env._("Revenue decline"),
+                "domain": accounts_domain + [("kam_revenue_declining", "=", True)],
+                "order": "kam_revenue_trend asc, id",
+                "detail": lambda p: self.env._(
+                    "revenue %(trend)s%% on 12 months", trend=round(p.kam_revenue_trend)
+                ),
+            },
+            {
+                "code": "silence",
+                "label": self.env._("Silence"),
+                "domain": accounts_domain
+                + [
+                    ("kam_manager_id", "!=", False),
+                    ("kam_next_contact_date", "<", silent_before),
+                ],
+                "order": "kam_next_contact_date asc, id",
+                "detail": lambda p: self.env._(
+                    "contact overdue by %(days)s days",
+                    days=(today - p.kam_next_contact_date).days,
+                ),
+            },
+        ]
+
+    @api.model
+    def _kam_cockpit_risk_counts(self, accounts_domain):
+        """Number of accounts of every kind of risk, with its domain: one count per
+        kind."""
+        partners = self.env["res.partner"]
+        return [
+            {
+                "code": kind["code"],
+                "label": kind["label"],
+                "count": partners.search_count(kind["domain"]),
+                "domain": kind["domain"],
+            }
+            for kind in self._kam_cockpit_risk_kinds(accounts_domain)
+        ]
+
+    @api.model
+    def _kam_cockpit_risks(self, accounts_domain, limit=20):
+        """The accounts at risk: a list of dicts (partner_id, name, tier,
+        temperature, manager, reasons = [{code, label, detail}]), the worst ``limit``
+        of every kind, one account once with all its reasons. Extend with super() and
+        ``_kam_cockpit_add_risks`` to add reasons that no domain expresses."""
+        risks = []
+        partners = self.env["res.partner"]
+        for kind in self._kam_cockpit_risk_kinds(accounts_domain):
+            found = partners.search(kind["domain"], order=kind["order"], limit=limit)
+            self._kam_cockpit_add_risks(
+                risks, found, kind["code"], kind["label"], kind.get("detail")
+            )
+        return risks
+
+    @api.model
+    def _kam_cockpit_add_risks(self, risks, partners, code, label, detail=None):
+        """Add the reason ``code`` to ``partners`` in ``risks`` (in place): a new entry
+        for an account not listed yet. ``detail`` is a function partner -> text."""
+        by_partner = {risk["partner_id"]: risk for risk in risks}
+        for partner in partners:
+            risk = by_partner.get(partner.id)
+            if not risk:
+                risk = {
+                    "partner_id": partner.id,
+                    "name": partner.display_name,
+                    "tier": partner.kam_tier or False,
+                    "temperature": partner.kam_temperature or False,
+                    "manager": partner.kam_manager_id.name or "",
+                    "reasons": [],
+                }
+                risks.append(risk)
+                by_partner[partner.id] = risk
+            risk["reasons"].append(
+                {
+                    "code": code,
+                    "label": label,
+                    "detail": detail(partner) if detail else "",
+                }
+            )
+        return risks
+
+    # -- pyramid
+    @api.model
+    def _kam_cockpit_pyramid(self, accounts_domain, start, company):
+        """Key / ordinary / prospect accounts against the 10/30/60 guideline, and the
+        time spent on them since ``start``: meeting hours with the account's people
+        plus done activities (mail messages of an activity type) on the account, its
+        contacts or their opportunities, at ``kam_activity_minutes`` each. One
+        query."""
+        partners = self.env["res.partner"]
+        query = partners._search(accounts_domain)
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH accounts AS (
+                    SELECT p.id,
+                           CASE WHEN p.kam_is_key_account THEN 'key'
+                                WHEN COALESCE(p.kam_purchase_count_12m, 0) > 0
+                                THEN 'ordinary'
+                                ELSE 'prospect' END AS klass
+                      FROM res_partner p
+                     WHERE p.id IN %(accounts)s
+                       AND p.id NOT IN (SELECT partner_id FROM res_company)
+                ), people AS (
+                    SELECT pe.id, a.id AS account_id
+                      FROM res_partner pe
+                      JOIN accounts a ON a.id = pe.commercial_partner_id
+                ), spent AS (
+                    SELECT DISTINCT ON (pe.account_id, e.id) pe.account_id,
+                           COALESCE(e.duration, 0) * 60 AS minutes
+                      FROM calendar_event e
+                      JOIN calendar_event_res_partner_rel r
+                        ON r.calendar_event_id = e.id
+                      JOIN people pe ON pe.id = r.res_partner_id
+                     WHERE e.active AND e.start >= %(start)s AND e.start <= %(now)s
+                    UNION ALL
+                    SELECT pe.account_id, %(minutes)s
+                      FROM mail_message m
+                      JOIN people pe ON m.model = 'res.partner' AND m.res_id = pe.id
+                     WHERE m.mail_activity_type_id IS NOT NULL
+                       AND m.date >= %(start)s AND m.date <= %(now)s
+                    UNION ALL
+                    SELECT pe.account_id, %(minutes)s
+                      FROM mail_message m
+                      JOIN crm_lead l ON m.model = 'crm.lead' AND m.res_id = l.id
+                      JOIN people pe ON pe.id = l.partner_id
+                     WHERE m.mail_activity_type_id IS NOT NULL
+                       AND m.date >= %(start)s AND m.date <= %(now)s
+                ), per_account AS (
+                    SELECT account_id, SUM(minutes) AS minutes
+                      FROM spent GROUP BY account_id
+                )
+                SELECT a.klass, COUNT(*), COALESCE(SUM(t.minutes), 0)
+                  FROM accounts a
+             LEFT JOIN per_account t ON t.account_id = a.id
+              GROUP BY a.klass
+                """,
+                accounts=query.subselect(),
+                start=datetime.datetime.combine(start, datetime.time.min),
+                now=now,
+                minutes=company.kam_activity_minutes,
+            )
+        )
+        accounts, minutes = {}, {}
+        for klass, count, spent in self.env.cr.fetchall():
+            accounts[klass] = count
+            minutes[klass] = float(spent)
+        labels = {
+            "key": self.env._("Key accounts"),
+            "ordinary": self.env._("Ordinary customers"),
+            "prospect": self.env._("Prospects"),
+        }
+        class_domains = {
+            "key": [("kam_is_key_account", "=", True)],
+            "ordinary": [
+                ("kam_is_key_account", "=", False),
+                ("kam_purchase_count_12m", ">", 0),
+            ],
+            "prospect": [
+                ("kam_is_key_account", "=", False),
+                ("kam_purchase_count_12m", "<=", 0),
+            ],
+        }
+        rows = cockpit.pyramid(accounts, minutes)
+        for row in rows:
+            row["label"] = labels[row["klass"]]
+            row["hours"] = round(row["minutes"] / 60.0, 1)
+            row["domain"] = accounts_domain + class_domains[row["klass"]]
+        return rows
+
+    # -- cadence compliance
+    @api.model
+    def _kam_cockpit_compliance(self, team_id, start, prev_start, today):
+        """Per key account manager and tier: share of the accounts contacted within
+        their cadence over the period and over the one before (the trend), from the
+        daily snapshots; the team totals; the weekly rates of the period; breaches
+        recorded in the period and accounts overdue now. Five grouped queries."""
+        snapshots = self.env["kam.cadence.snapshot"]
+        history = self.env["kam.account.history"]
+        partners = self.env["res.partner"]
+        base = [("date", ">=", prev_start), ("date", "<=", today)]
+        if team_id:
+            base += [("team_id", "=", int(team_id))]
+        groupby = ["team_id", "manager_id", "tier"]
+        aggregates = ["account_count:sum", "compliant_count:sum"]
+        current = snapshots._read_group(
+            base + [("date", ">=", start)], groupby, aggregates
+        )
+        previous = snapshots._read_group(
+            base + [("date", "<", start)], groupby, aggregates
+        )
+        weekly = snapshots._read_group(
+            base + [("date", ">=", start)], ["date:week"], aggregates
+        )
+        # Sums per (team, manager, tier) for both periods, then rolled up.
+        sums = defaultdict(lambda: [0, 0, 0, 0])
+        for index, groups in ((0, current), (2, previous)):
+            for team, manager, tier, accounts, compliant in groups:
+                for key in (
+                    (team, manager, tier),
+                    (team, manager, "all"),
+                    (team, False, tier),
+                    (team, False, "all"),
+                    (False, False, tier),
+                    (False, False, "all"),
+                ):
+                    sums[key][index] += compliant or 0
+                    sums[key][index + 1] += accounts or 0
+        period_start = fields.Datetime.to_string(
+            datetime.datetime.combine(start, datetime.time.min)
+        )
+        breach_domain = [
+            ("kind", "=", "cadence_breach"),
+            ("date", ">=", period_start),
+        ]
+        if team_id:
+            breach_domain += [("team_id", "=", int(team_id))]
+        breaches = dict(history._read_group(breach_domain, ["manager_id"], ["__count"]))
+        overdue_domain = self._kam_cockpit_accounts_domain(team_id) + [
+            ("kam_manager_id", "!=", False),
+            ("kam_next_contact_date", "<=", fields.Date.to_string(today)),
+        ]
+        overdue_now = dict(
+            partners._read_group(overdue_domain, ["kam_manager_id"], ["__count"])
+        )
+        tiers = ("a", "b", "c", "d", "all")
+
+        def figures(team, manager):
+            result = {}
+            for tier in tiers:
+                done, total, prev_done, prev_total = sums.get(
+                    (team, manager, tier), (0, 0, 0, 0)
+                )
+                current_rate = cockpit.rate(done, total)
+                previous_rate = cockpit.rate(prev_done, prev_total)
+                result[tier] = {
+                    "rate": current_rate,
+                    "previous": previous_rate,
+                    "trend": cockpit.trend(current_rate, previous_rate),
+                    "account_days": total,
+                }
+            return result
+
+        managers = sorted(
+            {(team, manager) for team, manager, _tier in sums if manager},
+            key=lambda tm: (tm[0].name or "", tm[1].name or ""),
+        )
+        reps = []
+        for team, manager in managers:
+            reps.append(
+                {
+                    "manager_id": manager.id,
+                    "name": manager.name,
+                    "team_id": team.id or False,
+                    "team": team.name or "",
+                    "tiers": figures(team, manager),
+                    "breaches": breaches.get(manager, 0),
+                    "breach_domain": breach_domain + [("manager_id", "=", manager.id)],
+                    "overdue_now": overdue_now.get(manager, 0),
+                    "overdue_domain": overdue_domain
+                    + [("kam_manager_id", "=", manager.id)],
+                }
+            )
+        # The rows of the managers without a team count in the overall figures only.
+        teams = [
+            {
+                "team_id": team.id,
+                "team": team.name,
+                "tiers": figures(team, False),
+                "breach_domain": breach_domain + [("team_id", "=", team.id)],
+            }
+            for team in sorted(
+                {team for team, manager, _tier in sums if team and not manager},
+                key=lambda t: t.name or "",
+            )
+        ]
+        return {
+            "reps": reps,
+            "teams": teams,
+            "overall": figures(False, False),
+            "weekly": [
+                {"week": fields.Date.to_string(week), "rate": value}
+                for week, value in cockpit.weekly_rates(
+                    [
+                        (week.date() if hasattr(week, "date") else week, done, total)
+                        for week, total, done in weekly
+                    ]
+                )
+            ],
+            "breaches": sum(breaches.values()),
+            "breach_domain": breach_domain,
+            "overdue_now": sum(overdue_now.values()),
+            "overdue_domain": overdue_domain,
+        }

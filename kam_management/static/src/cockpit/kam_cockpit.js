@@ -1,0 +1,139 @@
+/** @odoo-module */
+
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { ControlPanel } from "@web/search/control_panel/control_panel";
+
+/**
+ * The directors' cockpit: heat map of the key accounts, accounts at risk, the pyramid
+ * of time spent against the 10/30/60 guideline and cadence compliance per rep. The
+ * figures come from kam.cockpit.get_cockpit_data with the domain behind each of them:
+ * every number opens the matching list.
+ */
+export class KamCockpit extends Component {
+    static template = "kam_management.KamCockpit";
+    static components = { ControlPanel };
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.controlPanelDisplay = {};
+        this.tierLabels = { a: "A", b: "B", c: "C", d: "D", all: _t("All") };
+        this.state = useState({
+            periodDays: 90,
+            teamId: false,
+            keyOnly: true,
+            data: null,
+            loading: true,
+        });
+        onWillStart(() => this.load());
+    }
+
+    async load() {
+        this.state.loading = true;
+        this.state.data = await this.orm.call("kam.cockpit", "get_cockpit_data", [], {
+            period_days: this.state.periodDays,
+            team_id: this.state.teamId,
+            key_only: this.state.keyOnly,
+        });
+        this.state.loading = false;
+    }
+
+    async onPeriodChange(ev) {
+        this.state.periodDays = parseInt(ev.target.value, 10);
+        await this.load();
+    }
+
+    async onTeamChange(ev) {
+        this.state.teamId = parseInt(ev.target.value, 10) || false;
+        await this.load();
+    }
+
+    async onKeyOnlyChange(ev) {
+        this.state.keyOnly = ev.target.checked;
+        await this.load();
+    }
+
+    // -- formatting
+    periodLabel(days) {
+        return _t("Last %s days", days);
+    }
+
+    percent(value) {
+        return value === null || value === undefined ? "–" : `${value}%`;
+    }
+
+    trend(value) {
+        if (value === null || value === undefined) {
+            return "";
+        }
+        return value > 0 ? `▲ ${value}` : value < 0 ? `▼ ${-value}` : "＝ 0";
+    }
+
+    trendClass(value) {
+        if (!value) {
+            return "text-muted";
+        }
+        return value > 0 ? "text-success" : "text-danger";
+    }
+
+    rateClass(value) {
+        if (value === null || value === undefined) {
+            return "text-muted";
+        }
+        return value >= 90 ? "text-success" : value >= 70 ? "text-warning" : "text-danger";
+    }
+
+    cell(tier, temperature) {
+        return this.state.data.heat_map.cells.find(
+            (c) => c.tier === tier && c.temperature === temperature
+        );
+    }
+
+    temperatureClass(temperature) {
+        return `o_kam_temp_${temperature}`;
+    }
+
+    // -- drill-down
+    openAccounts(domain, name) {
+        const viewId = this.state.data.partner_list_view_id || false;
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: name || _t("Key Accounts"),
+            res_model: "res.partner",
+            domain,
+            views: [
+                [viewId, "list"],
+                [false, "form"],
+            ],
+            context: { create: false },
+        });
+    }
+
+    openHistory(domain, name) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: name || _t("Cadence Breaches"),
+            res_model: "kam.account.history",
+            domain,
+            views: [
+                [false, "list"],
+                [false, "form"],
+            ],
+        });
+    }
+
+    openAccount(partnerId) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "res.partner",
+            res_id: partnerId,
+            views: [[false, "form"]],
+        });
+    }
+}
+
+registry.category("actions").add("kam_cockpit", KamCockpit);
