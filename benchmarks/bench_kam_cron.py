@@ -30,6 +30,13 @@ sys.path.insert(
 from kam_odoo import addons_path  # noqa: E402
 
 
+def _today(env):
+    # The job's "today" is the user's date, not the server's: use the same one.
+    from odoo import fields
+
+    return fields.Date.context_today(env["res.partner"])
+
+
 def build_data(env, partners, leads_per_partner, seed=42):
     """N companies, about ``leads_per_partner`` won deals each over 18 months, a third
     with a recent message, a manager for every other account."""
@@ -57,7 +64,7 @@ def build_data(env, partners, leads_per_partner, seed=42):
     )
     # Deals: a heavy-tailed revenue distribution, so that every tier is populated.
     rows = []
-    today = datetime.date.today()
+    today = _today(env)
     for pid in ids:
         size = rng.paretovariate(1.3) * 1000
         for _ in range(rng.randint(0, 2 * leads_per_partner)):
@@ -136,7 +143,7 @@ def job(env, domain_ids, batch_size):
     """The cron's loop, restricted to the given accounts (the others are marked
     fresh)."""
     partner = env["res.partner"]
-    today = datetime.date.today()
+    today = _today(env)
     env.cr.execute(
         "UPDATE res_partner SET kam_refresh_date = %s WHERE parent_id IS NULL AND NOT "
         "id = ANY(%s)",
@@ -155,7 +162,7 @@ def naive(env, partners):
     account."""
     from odoo.addons.kam_management.logic import cadence, tiering
 
-    today = datetime.date.today()
+    today = _today(env)
     start = today - datetime.timedelta(days=365)
     company = env.company
     lead_model = env["crm.lead"]
@@ -224,7 +231,7 @@ def main():
         sample = partners[: args.sample]
         # The benchmark first: the naive loop reads it, it does not compute it.
         env["res.company"].browse(env.company.id)._kam_refresh_benchmarks(
-            datetime.date.today(), force=True
+            _today(env), force=True
         )
         reset(env, partners)
         measure(

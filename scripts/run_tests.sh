@@ -50,9 +50,11 @@ if ! "$odoo_python" -c "import odoo" >/dev/null 2>&1; then
     echo "ODOO_PYTHON=$odoo_python cannot import odoo" >&2
     exit 2
 fi
-if ! "$odoo_python" -c "import pytest_odoo, hypothesis, polib, lxml" >/dev/null 2>&1; then
+# pytest-odoo runs the addon tests; websocket-client lets HttpCase drive a headless
+# Chromium (the browser tests skip themselves where there is none).
+if ! "$odoo_python" -c "import pytest_odoo, hypothesis, polib, lxml, websocket" >/dev/null 2>&1; then
     "$odoo_python" -m pip install -q --disable-pip-version-check \
-        "pytest-odoo==2.3.*" "hypothesis==6.131.0" "polib" "freezegun"
+        "pytest-odoo==2.3.*" "hypothesis==6.131.0" "polib" "freezegun" "websocket-client"
 fi
 db=${KAM_TEST_DB:-kam_test}
 addons_path=$("$odoo_python" scripts/kam_odoo.py addons-path)
@@ -67,5 +69,5 @@ for addon in ${addons//,/ }; do
     [ -d "$addon/tests" ] && test_dirs+=("$addon/tests")
 done
 # shellcheck disable=SC2086
-exec "$odoo_python" -m pytest tests "${test_dirs[@]}" \
+exec "$odoo_python" -m pytest tests "${test_dirs[@]}" --odoo-http \
     --odoo-database="$db" --odoo-addons-path="$addons_path" --odoo-log-level=warn ${PYTEST_ARGS:-}

@@ -40,7 +40,6 @@ class ResCompany(models.Model):
         [("opportunity", "Won opportunities"), ("invoice", "Posted customer invoices")],
         string="KAM Revenue Source",
         default="opportunity",
-        required=True,
         help="Where an account's revenue comes from. Posted customer invoices need the "
         "Invoicing app.",
     )
@@ -51,10 +50,8 @@ class ResCompany(models.Model):
         ],
         string="Tier A Benchmark",
         default=tiering.BENCHMARK_TOP,
-        required=True,
         help="The yearly revenue tier A stands for: the best account's trailing 12 "
-        "months, "
-        "or the average of the best few.",
+        "months, or the average of the best few.",
     )
     kam_benchmark_top_n = fields.Integer("Top Accounts Averaged", default=5)
     kam_tier_b_ratio = fields.Float(
@@ -308,7 +305,7 @@ class ResCompany(models.Model):
         for company in todo:
             bench = tiering.benchmark(
                 revenues.get((company.kam_revenue_source, company.id), []),
-                company.kam_benchmark_method,
+                company.kam_benchmark_method or tiering.BENCHMARK_TOP,
                 company.kam_benchmark_top_n,
             )
             # super(): the benchmark is derived data, it does not requeue the accounts.

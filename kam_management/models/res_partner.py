@@ -124,6 +124,7 @@ class ResPartner(models.Model):
     kam_tier = fields.Selection(
         TIERS,
         "Tier",
+        group_expand=True,
         compute="_compute_kam_tier",
         store=True,
         index=True,
@@ -207,6 +208,7 @@ class ResPartner(models.Model):
     kam_temperature = fields.Selection(
         TEMPERATURES,
         "Temperature",
+        group_expand=True,
         compute="_compute_kam_temperature",
         store=True,
         index=True,
@@ -776,7 +778,12 @@ class ResPartner(models.Model):
     # -- the daily refresh
     @api.model
     def _kam_account_domain(self):
-        return [("parent_id", "=", False)]
+        # Customers only: the database's own companies and the people who work in them
+        # (internal users) are not accounts.
+        users = self.env["res.users"].sudo().with_context(active_test=False)
+        staff = users.search([("share", "=", False)]).partner_id
+        own = self.env["res.company"].sudo().search([]).partner_id
+        return [("parent_id", "=", False), ("id", "not in", (staff | own).ids)]
 
     @api.model
     def _kam_queue_refresh(self, companies):
@@ -1023,8 +1030,8 @@ class ResPartner(models.Model):
                 "date_deadline": today
                 + datetime.timedelta(days=activity_type.delay_count),
                 "summary": self.env._(
-                    "Revenue down %(trend)s%%: ask for feedback",
-                    trend=round(partner.kam_revenue_trend),
+                    "Revenue down %(drop)s%%: ask for feedback",
+                    drop=round(abs(partner.kam_revenue_trend)),
                 ),
             }
             for partner in declining

@@ -8,3 +8,4 @@ from . import test_crm_lead
 from . import test_history
 from . import test_compliance
 from . import test_cockpit
+from . import test_ui

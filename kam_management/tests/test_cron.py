@@ -143,3 +143,20 @@ class TestDailyJob(KamCase):
         self._refresh_all()
         self.assertEqual(ltv.kam_purchase_count_12m, 4)
         self.assertAlmostEqual(ltv.kam_lifetime_value, 120_000)
+
+    def test_own_companies_and_staff_are_not_accounts(self):
+        self._refresh_all()
+        self.assertFalse(self.company.partner_id.kam_tier)
+        self.assertFalse(self.rep.partner_id.kam_tier)
+        portal = self.env["res.users"].create(
+            {
+                "name": "Portal Buyer",
+                "login": "kam_portal_buyer",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        portal.partner_id.kam_refresh_date = False
+        self._refresh_all()
+        self.assertEqual(
+            portal.partner_id.kam_tier, "d", "portal customers are accounts"
+        )
