@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": False,
     "installable": True,
-    "depends": ["kam_management", "product"],
+    "depends": ["kam_management", "crm", "product"],
     "data": [
         "security/ir.model.access.csv",
         "security/kam_account_plan_rules.xml",
@@ -25,6 +25,7 @@
         "views/kam_account_plan_views.xml",
         "views/kam_partnership_criterion_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
         "views/kam_account_plan_menus.xml",
     ],
     "demo": ["demo/kam_account_plan_demo.xml"],

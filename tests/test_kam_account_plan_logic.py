@@ -354,3 +354,98 @@ def test_action_status():
     assert (
         logic.action_status(done=False, deadline=TODAY + day, today=TODAY) == "planned"
     )
+
+
+# Plan against pipeline and actuals ----------------------------------------------------
+
+
+def test_pipeline_weighted_examples():
+    assert logic.pipeline_weighted([]) == 0
+    assert logic.pipeline_weighted([(20000, 50), (10000, 30), (8000, 0)]) == 13000
+    # an opportunity nobody rated weighs nothing
+    assert logic.pipeline_weighted([(5000, None), (None, 50)]) == 0
+    with pytest.raises(ValueError):
+        logic.pipeline_weighted([(100, 120)])
+
+
+@given(st.lists(st.tuples(amounts, probabilities), max_size=20))
+def test_pipeline_weighted_bounds(opportunities):
+    weighted = logic.pipeline_weighted(opportunities)
+    total = sum(amount for amount, _p in opportunities)
+    assert 0 <= weighted <= total * (1 + 1e-9) + 1e-6
+
+
+def test_actual_period():
+    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    assert logic.actual_period(start, end, TODAY) == (start, TODAY)
+    assert logic.actual_period(start, end, datetime.date(2027, 3, 1)) == (start, end)
+    assert logic.actual_period(start, end, datetime.date(2025, 12, 31)) is None
+    assert logic.actual_period(start, end, start) == (start, start)
+    assert logic.actual_period(None, end, TODAY) is None
+
+
+@given(dates, dates, dates)
+def test_actual_period_within_plan_and_not_after_today(start, end, today):
+    assume(start <= end)
+    period = logic.actual_period(start, end, today)
+    if today < start:
+        assert period is None
+    else:
+        assert start == period[0] <= period[1] <= end
+        assert period[1] <= today
+
+
+def test_gap_to_plan_and_coverage_examples():
+    assert logic.gap_to_plan(140000, 35000, 13000) == 92000
+    assert logic.gap_to_plan(10000, 0, 48000) == -38000
+    assert logic.gap_to_plan(None, None, None) == 0
+    assert logic.coverage_percent(140000, 35000, 13000) == pytest.approx(34.2857, 1e-4)
+    assert logic.coverage_percent(40000, 35000, 13000) == 120
+    assert logic.coverage_percent(0, 35000, 13000) is None
+    assert logic.coverage_percent(None, 0, 0) is None
+
+
+@given(amounts, amounts, amounts)
+def test_gap_and_coverage_agree(forecast, actual, pipeline):
+    assume(forecast > 1e-3)
+    gap = logic.gap_to_plan(forecast, actual, pipeline)
+    coverage = logic.coverage_percent(forecast, actual, pipeline)
+    # forecast = actual + pipeline + gap; covered at 100 % exactly when the gap is 0
+    assert actual + pipeline + gap == pytest.approx(forecast, rel=1e-9, abs=1e-3)
+    assert coverage == pytest.approx(
+        (forecast - gap) * 100 / forecast, rel=1e-6, abs=1e-6
+    )
+
+
+# Competition --------------------------------------------------------------------------
+
+
+def test_reason_summary():
+    assert logic.reason_summary({}, "No reason") == ""
+    assert (
+        logic.reason_summary(
+            {"Too expensive": 2, "Delivery time": 1, None: 1, "Quality": 0},
+            "No reason",
+        )
+        == "Too expensive (2), Delivery time (1), No reason (1)"
+    )
+    # a reason named like the placeholder is merged with the losses without reason
+    assert logic.reason_summary({None: 1, "No reason": 2}, "No reason") == (
+        "No reason (3)"
+    )
+
+
+@given(
+    st.dictionaries(
+        st.one_of(st.none(), st.text(alphabet="abc xyz", min_size=1, max_size=8)),
+        st.integers(min_value=0, max_value=50),
+        max_size=6,
+    )
+)
+def test_reason_summary_counts_every_loss(counts):
+    summary = logic.reason_summary(counts, "-")
+    numbers = [
+        int(part.rsplit("(", 1)[1].rstrip(")")) for part in summary.split(", ") if part
+    ]
+    assert sum(numbers) == sum(counts.values())
+    assert numbers == sorted(numbers, reverse=True)

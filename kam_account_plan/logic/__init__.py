@@ -26,3 +26,5 @@ from .whitespace import (
     whitespace_potential,
 )
 from .action import action_status
+from .competition import reason_summary
+from .plan_gap import actual_period, coverage_percent, gap_to_plan, pipeline_weighted

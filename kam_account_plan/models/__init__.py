@@ -11,3 +11,5 @@ from . import kam_account_plan_whitespace
 from . import kam_account_plan_investment
 from . import mail_activity
 from . import res_partner
+from . import crm_lead
+from . import kam_cockpit

@@ -1,6 +1,8 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import is_html_empty
+from odoo.tools import SQL, is_html_empty
 
 from .. import logic
 
@@ -185,6 +187,48 @@ class KamAccountPlan(models.Model):
         compute="_compute_actual_revenue",
         help="Weighted forecast minus actual revenue: what is still to be won in the "
         "period.",
+    )
+    # Plan against pipeline and actuals. Stored so that managers can rank the plans.
+    # The pipeline and actuals move with opportunities and invoices, which no
+    # dependency can follow: they are recomputed with the plan's own fields and its
+    # forecast, and for all open plans by the daily cron and the Refresh button
+    # (_refresh_plan_figures). One compute method for all five fields: the revenue
+    # query flushes everything, which would compute a separate gap field from the old
+    # pipeline.
+    pipeline_weighted = fields.Monetary(
+        "Weighted Pipeline",
+        compute="_compute_plan_figures",
+        store=True,
+        copy=False,
+        help="Open opportunities of the account expected to close in the plan period "
+        "(or without an expected closing), expected revenue times probability.",
+    )
+    actual_to_date = fields.Monetary(
+        "Actual to Date",
+        compute="_compute_plan_figures",
+        store=True,
+        copy=False,
+        help="The account's revenue from the plan start to today (or the plan end).",
+    )
+    gap_to_plan = fields.Monetary(
+        "Gap to Plan",
+        compute="_compute_plan_figures",
+        store=True,
+        help="Forecast minus actual to date minus weighted pipeline: the part of the "
+        "plan that is neither won nor in the pipeline.",
+    )
+    plan_coverage = fields.Float(
+        "Coverage (%)",
+        compute="_compute_plan_figures",
+        store=True,
+        digits=(16, 1),
+        help="Actual to date plus weighted pipeline, as a percentage of the forecast.",
+    )
+    figures_date = fields.Date(
+        "Pipeline and Actuals Refreshed On",
+        compute="_compute_plan_figures",
+        store=True,
+        copy=False,
     )
     product_forecast_total = fields.Monetary(
         "Product/Service Forecast Total",
@@ -437,6 +481,135 @@ class KamAccountPlan(models.Model):
                 logic.achievement_percent(actual, plan.forecast_weighted) or 0.0
             )
             plan.revenue_gap = plan.forecast_weighted - actual
+
+    def _get_pipeline_weighted(self):
+        """``{plan id: weighted pipeline}`` for all plans of ``self`` in one query.
+
+        The pipeline of a plan: open opportunities (active, not won) of its account's
+        commercial entity, in its company, expected to close within the plan period or
+        without an expected closing date.
+        """
+        result = dict.fromkeys(self.ids, 0.0)
+        plans = self.filtered("id")
+        if not plans:
+            return result
+        self.env.flush_all()
+        # The plans' accounts and the accounts' open opportunities are gathered
+        # apart (materialized) and then hash-joined: joining the plans straight to the
+        # leads on the company lets the planner, on stale statistics, build the product
+        # of both (seconds instead of milliseconds for a thousand plans).
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH plan_account AS MATERIALIZED (
+                    SELECT plan.id AS plan_id,
+                           account.commercial_partner_id AS account_id,
+                           plan.company_id, plan.date_start, plan.date_end
+                      FROM kam_account_plan plan
+                      JOIN res_partner account ON account.id = plan.partner_id
+                     WHERE plan.id = ANY(%(ids)s)
+                ), opportunity AS MATERIALIZED (
+                    SELECT customer.commercial_partner_id AS account_id,
+                           lead.company_id, lead.expected_revenue, lead.probability,
+                           lead.date_deadline
+                      FROM crm_lead lead
+                      JOIN res_partner customer ON customer.id = lead.partner_id
+                 LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+                     WHERE lead.active
+                       AND lead.type = 'opportunity'
+                       AND NOT COALESCE(stage.is_won, FALSE)
+                       AND customer.commercial_partner_id IN (
+                           SELECT account_id FROM plan_account
+                       )
+                )
+                SELECT pa.plan_id, o.expected_revenue, o.probability
+                  FROM plan_account pa
+                  JOIN opportunity o
+                       ON o.account_id = pa.account_id AND o.company_id = pa.company_id
+                 WHERE o.date_deadline IS NULL
+                    OR o.date_deadline BETWEEN pa.date_start AND pa.date_end
+                """,
+                ids=plans.ids,
+            )
+        )
+        rows = defaultdict(list)
+        for plan_id, amount, probability in self.env.cr.fetchall():
+            rows[plan_id].append((amount, probability))
+        for plan_id, opportunities in rows.items():
+            result[plan_id] = logic.pipeline_weighted(opportunities)
+        return result
+
+    def _get_actual_to_date(self):
+        """``{plan id: revenue from the plan start to today or the plan end}``.
+
+        One ``_kam_revenue_by_partner`` call per company (its revenue source) and
+        period, whatever the number of plans.
+        """
+        result = dict.fromkeys(self.ids, 0.0)
+        partner_model = self.env["res.partner"]
+        if not hasattr(partner_model, "_kam_revenue_by_partner"):
+            return result
+        today = fields.Date.context_today(self)
+        groups = defaultdict(lambda: self.browse())
+        for plan in self.filtered(lambda p: p.id and p.partner_id):
+            period = logic.actual_period(plan.date_start, plan.date_end, today)
+            if period:
+                groups[(plan.company_id, *period)] |= plan
+        for (company, date_from, date_to), plans in groups.items():
+            revenue = partner_model.with_company(company)._kam_revenue_by_partner(
+                date_from,
+                date_to,
+                partner_ids=plans.partner_id.commercial_partner_id.ids,
+            )
+            for plan in plans:
+                result[plan.id] = revenue.get(
+                    plan.partner_id.commercial_partner_id.id, 0.0
+                )
+        return result
+
+    @api.depends(
+        "partner_id", "company_id", "date_start", "date_end", "state", "forecast_total"
+    )
+    def _compute_plan_figures(self):
+        """Weighted pipeline, actual to date, gap and coverage, set-based: one pipeline
+        query for all the plans, one revenue call per company and period.
+
+        Closed plans keep the pipeline and actuals they closed with, unsaved plans get
+        theirs on saving; their gap still follows the forecast.
+        """
+        plans = self.filtered(lambda plan: plan.id and plan.state != "closed")
+        pipeline = plans._get_pipeline_weighted()
+        actuals = plans._get_actual_to_date()
+        today = fields.Date.context_today(self)
+        open_ids = set(plans.ids)
+        for plan in self:
+            if plan.id in open_ids:
+                plan.pipeline_weighted = pipeline.get(plan.id, 0.0)
+                plan.actual_to_date = actuals.get(plan.id, 0.0)
+                plan.figures_date = today
+            else:
+                origin = plan._origin
+                plan.pipeline_weighted = origin.pipeline_weighted
+                plan.actual_to_date = origin.actual_to_date
+                plan.figures_date = origin.figures_date
+            plan.gap_to_plan = logic.gap_to_plan(
+                plan.forecast_total, plan.actual_to_date, plan.pipeline_weighted
+            )
+            plan.plan_coverage = (
+                logic.coverage_percent(
+                    plan.forecast_total, plan.actual_to_date, plan.pipeline_weighted
+                )
+                or 0.0
+            )
+
+    def _refresh_plan_figures(self):
+        """Recompute the stored figures of the open plans now, in one batch (the ORM
+        writes them back in one statement)."""
+        plans = self.filtered(lambda plan: plan.id and plan.state != "closed")
+        if not plans:
+            return
+        self.env.add_to_compute(self._fields["pipeline_weighted"], plans)
+        plans._recompute_recordset(["pipeline_weighted"])
 
     @api.depends("product_line_ids.expected_amount")
     def _compute_product_forecast_total(self):
@@ -760,6 +933,11 @@ class KamAccountPlan(models.Model):
             "target": "current",
         }
 
+    def action_refresh_figures(self):
+        """Refresh the weighted pipeline and the actual to date now."""
+        self._refresh_plan_figures()
+        return True
+
     def action_view_actions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -798,13 +976,35 @@ class KamAccountPlan(models.Model):
         return due.filtered(lambda plan: plan.id not in reviewed)
 
     @api.model
+    def _plans_with_stale_figures(self):
+        """Open plans whose pipeline and actuals were not refreshed today."""
+        today = fields.Date.context_today(self)
+        return self.search(
+            [
+                ("state", "!=", "closed"),
+                "|",
+                ("figures_date", "=", False),
+                ("figures_date", "!=", today),
+            ],
+            order="figures_date asc nulls first, id",
+        )
+
+    @api.model
     def _cron_schedule_reviews(self, batch_size=REVIEW_CRON_BATCH):
         """Raise a review activity for the reviewer of every plan whose review is due.
 
         Idempotent: a plan that already has an open review activity gets no second one.
         """
+        # The daily cron also keeps the stored pipeline and actuals current, so that
+        # the ranking by gap is at most a day old.
+        stale = self._plans_with_stale_figures()
+        refreshed = stale[:batch_size]
+        refreshed._refresh_plan_figures()
         activity_type = self._review_activity_type()
         if not activity_type:
+            self.env["ir.cron"]._notify_progress(
+                done=len(refreshed), remaining=len(stale) - len(refreshed)
+            )
             return
         todo = self._plans_needing_review_activity()
         batch = todo[:batch_size]
@@ -826,5 +1026,6 @@ class KamAccountPlan(models.Model):
             ]
         )
         self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=len(todo) - len(batch)
+            done=len(batch) + len(refreshed),
+            remaining=len(todo) - len(batch) + len(stale) - len(refreshed),
         )

@@ -6,3 +6,6 @@ from . import test_risk
 from . import test_report
 from . import test_access
 from . import test_form
+from . import test_plan_gap
+from . import test_competition
+from . import test_cockpit_risk

@@ -101,13 +101,48 @@ class TestReport(AccountPlanCase):
         self.assertEqual(report_format, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
 
-    def test_demo_plan_renders(self):
-        demo = self.env.ref(
-            "kam_account_plan.demo_plan_azure", raise_if_not_found=False
+    def test_demo_plans_render(self):
+        uralsteel = self.env.ref(
+            "kam_account_plan.demo_plan_uralsteel", raise_if_not_found=False
         )
-        if not demo:
+        if not uralsteel:
             self.skipTest("no demo data")
-        html, __ = self.env["ir.actions.report"]._render_qweb_html(
-            "kam_account_plan.action_report_account_plan", demo.ids
+        shanghai = self.env.ref("kam_account_plan.demo_plan_shanghai_precision")
+        self.assertEqual(uralsteel.state, "active")
+        self.assertEqual(shanghai.state, "review")
+        for plan, texts in (
+            (
+                uralsteel,
+                ("Uralsteel JSC", "Ural Hydraulics", "Win/Loss", "Sergey Morozov"),
+            ),
+            (
+                shanghai,
+                ("Shanghai Precision", "Jiangsu Fluid Technology", "Wang Lei"),
+            ),
+        ):
+            html, __ = self.env["ir.actions.report"]._render_qweb_html(
+                "kam_account_plan.action_report_account_plan", plan.ids
+            )
+            html = html.decode()
+            for text in (*texts, "Gap to Plan", "Executive Summary", "SWOT"):
+                self.assertIn(text, html, plan.name)
+
+    def test_demo_plans_show_what_they_are_meant_to(self):
+        uralsteel = self.env.ref(
+            "kam_account_plan.demo_plan_uralsteel", raise_if_not_found=False
         )
-        self.assertIn("OfficeWorld", html.decode())
+        if not uralsteel:
+            self.skipTest("no demo data")
+        shanghai = self.env.ref("kam_account_plan.demo_plan_shanghai_precision")
+        # the key stakeholder who left shows as a risk
+        self.assertTrue(uralsteel.risk_stakeholder_change)
+        self.assertTrue(shanghai.risk_stakeholder_change)  # a role change
+        for plan in uralsteel | shanghai:
+            self.assertTrue(plan.action_ids.activity_id)
+            self.assertTrue(plan.whitespace_ids)
+            self.assertTrue(plan.partnership_score)
+            self.assertTrue(plan.forecast_total)
+            self.assertTrue(plan.figures_date)
+            for line in plan.competitor_ids:
+                self.assertTrue(line.lost_count_all, line.name)
+                self.assertTrue(line.won_count_all, line.name)
