@@ -23,18 +23,18 @@ from .conftest import REPO
 ADDONS = "kam_management,kam_pipeline_stages,kam_account_plan"
 
 
-def _odoo(database, *args, addons_path, stdin=None):
+def _odoo(database, *args, addons_path, stdin=None, subcommand=None):
     extra = shlex.split(os.environ.get("ODOO_ARGS", ""))
     command = [
         sys.executable,
         str(REPO / "scripts" / "kam_odoo.py"),
         "odoo",
-        *args[:1],
+        *([subcommand] if subcommand else []),
         "-d",
         database,
         f"--addons-path={addons_path}",
         "--log-level=warn",
-        *args[1:],
+        *args,
         *extra,
     ]
     result = subprocess.run(
@@ -47,7 +47,9 @@ def _odoo(database, *args, addons_path, stdin=None):
 def _shell(database, code, addons_path):
     """Run ``code`` in `odoo shell` and return what it printed after the marker."""
     script = code + "\nenv.cr.commit()\n"
-    out = _odoo(database, "shell", "--no-http", addons_path=addons_path, stdin=script)
+    out = _odoo(
+        database, "--no-http", addons_path=addons_path, stdin=script, subcommand="shell"
+    )
     return json.loads(out.split("@@KAM@@", 1)[1].strip().splitlines()[0])
 
 
