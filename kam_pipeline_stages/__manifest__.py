@@ -21,6 +21,7 @@
         "views/kam_stage_checklist_template_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
         "wizards/kam_qualification_wizard_views.xml",
         "report/kam_pipeline_ratio_report_views.xml",
         "views/kam_pipeline_menus.xml",

@@ -1,6 +1,8 @@
 def uninstall_hook(env):
     """Leave the users' deals intact when the addon goes away.
 
+    - The deals whose checklist set their probability get CRM's automated
+      probability back, so that CRM's scoring takes care of them again.
     - The opportunities' checklist lines are removed first: they keep their template
       with ``ondelete="restrict"`` (a director cannot delete answered items by mistake),
       and the whole model goes away with the addon anyway.
@@ -9,6 +11,15 @@ def uninstall_hook(env):
       database instead of being deleted: their deals keep their stage and team.
     """
     cr = env.cr
+    env.flush_all()
+    cr.execute(
+        """
+        UPDATE crm_lead
+           SET probability = automated_probability
+         WHERE kam_checklist_managed AND active
+        """
+    )
+    env["crm.lead"].invalidate_model(["probability"])
     cr.execute("DELETE FROM kam_lead_checklist_line")
     cr.execute(
         """

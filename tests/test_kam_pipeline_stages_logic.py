@@ -325,3 +325,88 @@ def test_logic_imports_nothing_from_odoo(repo):
     for path in (repo / "kam_pipeline_stages" / "logic").glob("*.py"):
         text = path.read_text()
         assert "import odoo" not in text and "from odoo" not in text, path
+
+
+# ---------------------------------------------------------------- checklist category
+
+CATS = logic.CHECKLIST_CATEGORIES
+CHECKLIST_MANDATORY = {
+    "first_meeting": [101],
+    "meeting_held": [201, 202],
+    "fifty": [301],
+    "seventy_five": [401],
+}
+
+
+def test_checklist_categories_exclude_won_and_parking():
+    assert CATS == ("first_meeting", "meeting_held", "fifty", "seventy_five")
+
+
+def test_nothing_ticked_earns_nothing():
+    assert logic.earned_category(CATS, CHECKLIST_MANDATORY, []) is None
+
+
+def test_earned_category_is_the_highest_complete_prefix():
+    earn = logic.earned_category
+    assert earn(CATS, CHECKLIST_MANDATORY, [101]) == "first_meeting"
+    assert earn(CATS, CHECKLIST_MANDATORY, [101, 201]) == "first_meeting"
+    assert earn(CATS, CHECKLIST_MANDATORY, [101, 201, 202]) == "meeting_held"
+    assert earn(CATS, CHECKLIST_MANDATORY, [101, 201, 202, 301, 401]) == (
+        "seventy_five"
+    )
+    # A later category's criteria do not count while an earlier one is incomplete.
+    assert earn(CATS, CHECKLIST_MANDATORY, [201, 202, 301, 401]) is None
+    assert earn(CATS, CHECKLIST_MANDATORY, [101, 201, 301, 401]) == "first_meeting"
+
+
+def test_a_category_without_criteria_is_not_earned_and_does_not_block():
+    mandatory = {"first_meeting": [1], "fifty": [3]}
+    assert logic.earned_category(CATS, mandatory, [1]) == "first_meeting"
+    assert logic.earned_category(CATS, mandatory, [1, 3]) == "fifty"
+    assert logic.earned_category(CATS, {}, [1, 2, 3]) is None
+
+
+def test_stage_ahead_and_move():
+    assert logic.stage_ahead("meeting_held", "first_meeting")
+    assert logic.stage_ahead("first_meeting", None)
+    assert not logic.stage_ahead("fifty", "fifty")
+    assert not logic.stage_ahead("first_meeting", "fifty")
+    assert logic.category_to_move("first_meeting", "fifty") == "fifty"
+    assert logic.category_to_move("fifty", "first_meeting") is None
+    assert logic.category_to_move("fifty", "fifty") is None
+    assert logic.category_to_move("fifty", None) is None
+    # Won, parking or a generic stage are never moved by the checklist.
+    assert logic.category_to_move("won", "seventy_five") is None
+    assert logic.category_to_move("no_next_step", "fifty") is None
+    assert logic.category_to_move(False, "fifty") is None
+
+
+checklist_mandatory = st.dictionaries(
+    st.sampled_from(CATS),
+    st.lists(st.integers(1, 30), max_size=4, unique=True),
+)
+
+
+@given(checklist_mandatory, st.sets(st.integers(1, 30)), st.integers(1, 30))
+def test_property_ticking_one_more_never_lowers_the_category(mandatory, done, extra):
+    before = logic.earned_category(CATS, mandatory, done)
+    after = logic.earned_category(CATS, mandatory, done | {extra})
+    assert logic.category_rank(after) >= logic.category_rank(before)
+
+
+@given(checklist_mandatory, st.sets(st.integers(1, 30)))
+def test_property_earned_category_has_every_criterion_before_it(mandatory, done):
+    earned = logic.earned_category(CATS, mandatory, done)
+    if earned is None:
+        return
+    assert mandatory.get(earned)
+    for category in CATS[: CATS.index(earned) + 1]:
+        assert set(mandatory.get(category, ())) <= done
+
+
+@given(checklist_mandatory)
+def test_property_ticking_everything_earns_the_last_category_with_criteria(mandatory):
+    done = {cid for ids in mandatory.values() for cid in ids}
+    with_criteria = [category for category in CATS if mandatory.get(category)]
+    expected = with_criteria[-1] if with_criteria else None
+    assert logic.earned_category(CATS, mandatory, done) == expected

@@ -163,7 +163,13 @@ def test_upgrade_keeps_data_and_uninstall_leaves_crm_working(
     _odoo(database, "-u", ADDONS, "--stop-after-init", addons_path=current_path)
     after = _shell(database, SNAPSHOT, current_path)
     for key, value in before.items():
-        if value is not None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            # Counts may grow (an upgrade loads the new version's demo records); a record
+            # lost would make them shrink.
+            assert after[key] >= value, (
+                f"{key}: {value} before the upgrade, {after[key]} after"
+            )
+        elif value is not None:
             assert after[key] == value, (
                 f"{key}: {value} before the upgrade, {after[key]} after"
             )

@@ -11,6 +11,13 @@ from .categories import (
     PARKING_CATEGORY,
     default_probability,
 )
+from .checklist_category import (
+    CHECKLIST_CATEGORIES,
+    category_rank,
+    category_to_move,
+    earned_category,
+    stage_ahead,
+)
 from .gating import StageKey, gate_missing, is_forward, passed_stages
 from .qualification import QualificationEstimate, estimate_qualification
 from .ratios import (
@@ -24,14 +31,18 @@ from .ratios import (
 __all__ = [
     "CATEGORY_PROBABILITY",
     "CATEGORY_RANK",
+    "CHECKLIST_CATEGORIES",
     "NEXT_STEP_CATEGORIES",
     "PARKING_CATEGORY",
     "PipelineCounts",
     "PipelineRatios",
     "QualificationEstimate",
     "StageKey",
+    "category_rank",
+    "category_to_move",
     "days_in_stage",
     "default_probability",
+    "earned_category",
     "estimate_qualification",
     "gate_missing",
     "is_forward",
@@ -40,4 +51,5 @@ __all__ = [
     "pipeline_ratios",
     "reached_counts",
     "safe_ratio",
+    "stage_ahead",
 ]

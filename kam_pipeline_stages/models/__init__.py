@@ -1,3 +1,5 @@
+from . import res_company
+from . import res_config_settings
 from . import crm_stage
 from . import kam_stage_checklist_template
 from . import kam_lead_checklist_line

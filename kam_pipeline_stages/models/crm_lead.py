@@ -3,17 +3,30 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 
 from ..logic import (
+    CHECKLIST_CATEGORIES,
     NEXT_STEP_CATEGORIES,
+    category_to_move,
     days_in_stage,
+    earned_category,
     gate_missing,
     is_too_old,
     passed_stages,
+    stage_ahead,
 )
+from .crm_stage import KAM_CATEGORIES
 
 MANAGER_GROUP = "kam_management.group_kam_manager"
+#: Writing one of these on a deal may change what its checklist sets.
+CHECKLIST_SYNC_FIELDS = {
+    "stage_id",
+    "active",
+    "company_id",
+    "probability",
+    "automated_probability",
+}
 #: How many refused opportunities the gate message lists by name.
 GATE_MESSAGE_LIMIT = 10
 
@@ -71,6 +84,35 @@ class CrmLead(models.Model):
         compute="_compute_kam_checklist_progress",
         store=True,
         help="Mandatory criteria of the current stage not ticked yet.",
+    )
+    kam_checklist_managed = fields.Boolean(
+        string="Probability from Checklist",
+        readonly=True,
+        copy=False,
+        help="The company lets the checklists set the probability, and the deal is "
+        "in a KAM stage from the first meeting to 75%: its probability is the one "
+        "of the category its ticked criteria earn.",
+    )
+    kam_checklist_category = fields.Selection(
+        [(key, label) for key, label in KAM_CATEGORIES if key in CHECKLIST_CATEGORIES],
+        string="Category Earned",
+        readonly=True,
+        copy=False,
+        help="The highest category whose mandatory group criteria, and those of "
+        "every category before it, are all ticked. Empty: none earned yet.",
+    )
+    kam_checklist_probability = fields.Float(
+        string="Earned Probability (%)",
+        readonly=True,
+        copy=False,
+        help="The probability of the category earned (0 when none is earned).",
+    )
+    kam_stage_ahead = fields.Boolean(
+        string="Stage Ahead of Criteria",
+        compute="_compute_kam_stage_ahead",
+        store=True,
+        help="The deal's stage is further than the category its ticked criteria "
+        "earn: the probability follows the criteria, the stage stays.",
     )
     kam_days_in_stage = fields.Integer(
         string="Days in Stage", compute="_compute_kam_aging"
@@ -149,6 +191,32 @@ class CrmLead(models.Model):
                     and not line.is_done
                 )
             )
+
+    @api.depends(
+        "kam_checklist_managed", "kam_checklist_category", "stage_id.kam_category"
+    )
+    def _compute_kam_stage_ahead(self):
+        for lead in self:
+            lead.kam_stage_ahead = lead.kam_checklist_managed and stage_ahead(
+                lead.stage_id.kam_category, lead.kam_checklist_category
+            )
+
+    def _compute_probabilities(self):
+        """CRM's guess never overwrites what a checklist earned."""
+        result = super()._compute_probabilities()
+        for lead in self:
+            if lead.kam_checklist_managed:
+                lead.probability = lead.kam_checklist_probability
+        return result
+
+    def _update_automated_probabilities(self):
+        """The nightly CRM update (raw SQL) leaves the earned probabilities alone."""
+        result = super()._update_automated_probabilities()
+        self.invalidate_model(["probability", "automated_probability"])
+        self.sudo().search(
+            [("kam_checklist_managed", "=", True)]
+        )._kam_sync_checklist_probability()
+        return result
 
     @api.depends("date_last_stage_update", "stage_id.kam_max_age_days")
     def _compute_kam_aging(self):
@@ -261,11 +329,18 @@ class CrmLead(models.Model):
         if kam_leads:
             kam_leads._kam_instantiate_checklist()
             kam_leads._kam_log_stage_entry()
+            kam_leads._kam_sync_checklist_probability()
         return leads
 
     def write(self, vals):
+        sync = not self.env.context.get("kam_checklist_sync") and bool(
+            CHECKLIST_SYNC_FIELDS & set(vals)
+        )
         if "stage_id" not in vals:
-            return super().write(vals)
+            result = super().write(vals)
+            if sync:
+                self._kam_sync_checklist_probability()
+            return result
         old_stages = {lead.id: lead.stage_id for lead in self}
         result = super().write(vals)
         moved = self.filtered(lambda lead: lead.stage_id != old_stages[lead.id])
@@ -275,7 +350,143 @@ class CrmLead(models.Model):
             kam_moved = moved.filtered("stage_id.kam_category")
             kam_moved._kam_instantiate_checklist()
             kam_moved._kam_log_stage_entry()
+        if sync:
+            self._kam_sync_checklist_probability()
         return result
+
+    # ------------------------------------------------------------------ checklist
+    # probability (issue 6)
+
+    @api.model
+    def _kam_sync_company_leads(self, companies):
+        """Apply (or lift) the setting of ``companies`` to their deals, in one go."""
+        self.sudo().search(
+            [
+                ("company_id", "in", companies.ids),
+                "|",
+                ("kam_checklist_managed", "=", True),
+                ("stage_id.kam_category", "in", list(CHECKLIST_CATEGORIES)),
+            ]
+        )._kam_sync_checklist_probability()
+
+    def _kam_checklist_managed_leads(self):
+        """The deals whose probability their checklist sets."""
+        return self.filtered(
+            lambda lead: lead.active
+            and lead.company_id.kam_checklist_sets_probability
+            and lead.stage_id.kam_category in CHECKLIST_CATEGORIES
+            and not lead.stage_id.is_won
+        )
+
+    def _kam_sync_checklist_probability(self, move=False):
+        """Set the category earned by the ticked criteria, and its probability.
+
+        Set-based: one search for the pipelines' stages, one for their mandatory
+        criteria, one query for the ticked ones, and one write per distinct result.
+        With ``move`` (a criterion was ticked), a deal whose checklist earns more
+        than its stage moves forward to the stage of that category. A deal whose
+        stage is ahead of its criteria stays, and its probability follows the
+        criteria (``kam_stage_ahead`` says so); a deal moved back by hand stays
+        back. Deals that leave the scheme (setting off, other stage, archived, won)
+        get CRM's automated probability back, unless CRM set one itself (won, lost).
+        """
+        leads = self.sudo().exists()
+        if not leads:
+            return
+        Lead = leads.with_context(kam_checklist_sync=True)
+        managed = leads._kam_checklist_managed_leads()
+        released = leads.filtered("kam_checklist_managed") - managed
+        to_write = defaultdict(list)
+        for lead in released:
+            values = {
+                "kam_checklist_managed": False,
+                "kam_checklist_category": False,
+                "kam_checklist_probability": 0.0,
+            }
+            if lead.active and not lead.stage_id.is_won:
+                values["probability"] = lead.automated_probability
+            to_write[tuple(sorted(values.items()))].append(lead.id)
+
+        moves = defaultdict(list)
+        if managed:
+            results = managed._kam_earned_categories()
+            for lead in managed:
+                category, probability, stages = results[lead.id]
+                values = {
+                    "kam_checklist_managed": True,
+                    "kam_checklist_category": category or False,
+                    "kam_checklist_probability": probability,
+                    "probability": probability,
+                }
+                if (
+                    not lead.kam_checklist_managed
+                    or lead.kam_checklist_category != values["kam_checklist_category"]
+                    or float_compare(lead.kam_checklist_probability, probability, 2)
+                    or float_compare(lead.probability, probability, 2)
+                ):
+                    to_write[tuple(sorted(values.items()))].append(lead.id)
+                target = move and category_to_move(lead.stage_id.kam_category, category)
+                if target and stages.get(target):
+                    moves[stages[target]].append(lead.id)
+        for values, lead_ids in to_write.items():
+            Lead.browse(lead_ids).write(dict(values))
+        for stage_id, lead_ids in moves.items():
+            # The gate passes: every criterion up to the target category is ticked.
+            leads.browse(lead_ids).write({"stage_id": stage_id})
+
+    def _kam_earned_categories(self):
+        """``{lead_id: (category, probability, {category: stage_id})}``.
+
+        The criteria of a category are the mandatory group criteria of the stages
+        of that category in the deal's pipeline (its stage's team, or the shared
+        stages); the stage of a category is the first one in the pipeline order.
+        """
+        Stage = self.env["crm.stage"].sudo()
+        pipelines = set(self.stage_id.mapped(lambda stage: stage.team_id.id))
+        pipeline_domain = [("team_id", "in", [tid for tid in pipelines if tid])]
+        if False in pipelines:
+            pipeline_domain = ["|", ("team_id", "=", False), *pipeline_domain]
+        stages = Stage.search(
+            [
+                ("kam_category", "in", list(CHECKLIST_CATEGORIES)),
+                ("is_won", "=", False),
+                *pipeline_domain,
+            ],
+            order="sequence, id",
+        )
+        stage_by_category = defaultdict(dict)  # {team_id: {category: stage}}
+        for stage in stages:
+            stage_by_category[stage.team_id.id].setdefault(stage.kam_category, stage)
+        templates = (
+            self.env["kam.stage.checklist.template"]
+            .sudo()
+            .search(
+                [
+                    ("stage_id", "in", stages.ids),
+                    ("kind", "=", "criterion"),
+                    ("mandatory", "=", True),
+                ]
+            )
+        )
+        mandatory = defaultdict(lambda: defaultdict(list))
+        for template in templates:
+            stage = template.stage_id
+            mandatory[stage.team_id.id][stage.kam_category].append(template.id)
+        done = self._kam_done_criteria(templates) if templates else {}
+        results = {}
+        for lead in self:
+            team_id = lead.stage_id.team_id.id
+            category = earned_category(
+                CHECKLIST_CATEGORIES, mandatory[team_id], done.get(lead.id, ())
+            )
+            by_category = stage_by_category[team_id]
+            stage = by_category.get(category)
+            results[lead.id] = (
+                category,
+                stage.kam_probability if stage else 0.0,
+                {cat: stage.id for cat, stage in by_category.items()},
+            )
+        return results
 
     # ------------------------------------------------------------------ gating
 

@@ -46,6 +46,29 @@ class CrmStage(models.Model):
         string="Strategic Questions Count", compute="_compute_kam_template_counts"
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        changed = {"kam_probability", "kam_category", "team_id", "sequence", "is_won"}
+        if changed & set(vals) and self.env["res.company"].sudo().search_count(
+            [("kam_checklist_sets_probability", "=", True)], limit=1
+        ):
+            # The category earned and its probability may change for the deals of
+            # these stages' pipelines whose checklist sets the probability.
+            teams = self.team_id
+            domain = [("stage_id.team_id", "in", teams.ids)]
+            if not all(self.mapped("team_id")):
+                domain = ["|", ("stage_id.team_id", "=", False), *domain]
+            self.env["crm.lead"].sudo().search(
+                [
+                    "|",
+                    ("stage_id", "in", self.ids),
+                    "&",
+                    ("kam_checklist_managed", "=", True),
+                    *domain,
+                ]
+            )._kam_sync_checklist_probability()
+        return result
+
     @api.constrains("kam_max_age_days", "kam_probability")
     def _check_kam_values(self):
         for stage in self:

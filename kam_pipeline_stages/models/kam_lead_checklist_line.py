@@ -60,10 +60,28 @@ class KamLeadChecklistLine(models.Model):
             else:
                 line.is_complete = line.is_done
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        if any(line.kind == "criterion" and line.is_done for line in lines):
+            lines.lead_id._kam_sync_checklist_probability(move=True)
+        return lines
+
     def write(self, vals):
         if "is_done" in vals or "answer" in vals:
             vals = dict(vals)
             done = vals.get("is_done") or bool((vals.get("answer") or "").strip())
             vals["done_user_id"] = self.env.uid if done else False
             vals["done_date"] = fields.Datetime.now() if done else False
-        return super().write(vals)
+        leads = self.lead_id
+        result = super().write(vals)
+        if {"is_done", "template_id", "lead_id"} & set(vals):
+            # Every deal concerned at once: the category its criteria earn.
+            (leads | self.lead_id)._kam_sync_checklist_probability(move=True)
+        return result
+
+    def unlink(self):
+        leads = self.filtered("is_done").lead_id
+        result = super().unlink()
+        leads._kam_sync_checklist_probability()
+        return result

@@ -37,4 +37,24 @@ class KamStageChecklistTemplate(models.Model):
             .search([("stage_id", "in", templates.stage_id.ids)])
         )
         leads._kam_instantiate_checklist()
+        templates._kam_sync_pipeline_leads()
         return templates
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"stage_id", "kind", "mandatory", "active"} & set(vals):
+            self._kam_sync_pipeline_leads()
+        return result
+
+    def _kam_sync_pipeline_leads(self):
+        """A criterion changed: the deals whose checklist sets the probability in
+        the pipelines concerned get their category again."""
+        criteria = self.filtered(lambda template: template.kind == "criterion")
+        if not criteria:
+            return
+        teams = criteria.stage_id.team_id
+        domain = [("stage_id.team_id", "in", teams.ids)]
+        if any(not stage.team_id for stage in criteria.stage_id):
+            domain = ["|", ("stage_id.team_id", "=", False), *domain]
+        domain = [("kam_checklist_managed", "=", True), *domain]
+        self.env["crm.lead"].sudo().search(domain)._kam_sync_checklist_probability()

@@ -6,3 +6,4 @@ from . import test_access
 from . import test_ratios
 from . import test_performance
 from . import test_hooks
+from . import test_checklist_probability
