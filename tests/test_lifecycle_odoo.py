@@ -164,8 +164,8 @@ def test_upgrade_keeps_data_and_uninstall_leaves_crm_working(
     after = _shell(database, SNAPSHOT, current_path)
     for key, value in before.items():
         if isinstance(value, int) and not isinstance(value, bool):
-            # Counts may grow (an upgrade loads the new version's demo records); a record
-            # lost would make them shrink.
+            # Counts may grow (an upgrade loads the new version's demo records); a
+            # record lost would make them shrink.
             assert after[key] >= value, (
                 f"{key}: {value} before the upgrade, {after[key]} after"
             )
