@@ -20,15 +20,9 @@ DB must have kam_account_plan installed (scripts/run_tests.sh leaves one).
 
 import argparse
 import datetime
-import os
-import sys
 import time
 
-sys.path.insert(
-    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
-)
-
-from kam_odoo import addons_path  # noqa: E402
+from benchlib import odoo_env, run_counted
 
 
 def build(env, count, opportunities):
@@ -168,13 +162,7 @@ def set_based_win_loss(env, lines):
 
 
 def measure(env, label, function, rows):
-    env.flush_all()
-    queries = env.cr.sql_log_count
-    started = time.perf_counter()
-    function()
-    env.flush_all()
-    elapsed = time.perf_counter() - started
-    queries = env.cr.sql_log_count - queries
+    _result, queries, elapsed = run_counted(env, function)
     print(
         f"{label:<30} {rows:>7} rows {elapsed:>7.2f} s "
         f"{rows / elapsed if elapsed else 0:>8.0f} rows/s "
@@ -189,19 +177,7 @@ def main():
     parser.add_argument("--opportunities", type=int, default=5)
     args = parser.parse_args()
 
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(
-        ["-d", args.database, f"--addons-path={addons_path()}", "--log-level=warn"]
-    )
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr,
-            odoo.SUPERUSER_ID,
-            {"mail_create_nolog": True, "tracking_disable": True, "mail_notrack": True},
-        )
+    with odoo_env(args.database) as env:
         started = time.perf_counter()
         plans = build(env, args.plans, args.opportunities)
         lines = plans.competitor_ids
@@ -226,7 +202,6 @@ def main():
             lambda: set_based_win_loss(env, lines),
             len(lines),
         )
-        cr.rollback()
 
 
 if __name__ == "__main__":

@@ -17,15 +17,9 @@ DB must have kam_account_plan installed (scripts/run_tests.sh leaves one).
 
 import argparse
 import datetime
-import os
-import sys
 import time
 
-sys.path.insert(
-    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
-)
-
-from kam_odoo import addons_path  # noqa: E402
+from benchlib import odoo_env, run_counted
 
 REVIEW_TYPE = "kam_account_plan.mail_activity_type_plan_review"
 
@@ -96,13 +90,7 @@ def naive(env, plans):
 
 
 def measure(env, label, function, rows):
-    env.flush_all()
-    queries = env.cr.sql_log_count
-    started = time.perf_counter()
-    batches = function()
-    env.flush_all()
-    elapsed = time.perf_counter() - started
-    queries = env.cr.sql_log_count - queries
+    batches, queries, elapsed = run_counted(env, function)
     print(
         f"{label:<28} {rows:>7} plans {elapsed:>7.2f} s "
         f"{rows / elapsed if elapsed else 0:>8.0f} plans/s "
@@ -118,19 +106,7 @@ def main():
     parser.add_argument("--batch-size", type=int, default=200)
     args = parser.parse_args()
 
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(
-        ["-d", args.database, f"--addons-path={addons_path()}", "--log-level=warn"]
-    )
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr,
-            odoo.SUPERUSER_ID,
-            {"mail_create_nolog": True, "tracking_disable": True, "mail_notrack": True},
-        )
+    with odoo_env(args.database) as env:
         started = time.perf_counter()
         plans = build_plans(env, args.plans)
         print(
@@ -141,7 +117,6 @@ def main():
         clear_reviews(env, plans)
         measure(env, "review job", lambda: job(env, args.batch_size), len(plans))
         measure(env, "review job again (no-op)", lambda: job(env, 1), len(plans))
-        cr.rollback()
 
 
 if __name__ == "__main__":

@@ -16,17 +16,10 @@ DB must have kam_management installed (scripts/run_tests.sh leaves one: kam_test
 
 import argparse
 import datetime
-import os
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(
-    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
-)
-
-from bench_kam_cron import build_data  # noqa: E402
-from kam_odoo import addons_path  # noqa: E402
+from bench_kam_cron import build_data
+from benchlib import odoo_env, run_counted
 
 
 def add_kam_figures(env, partners):
@@ -108,14 +101,10 @@ def add_kam_figures(env, partners):
 
 
 def measure(env, label, accounts, **kwargs):
-    cockpit = env["kam.cockpit"]
-    env.flush_all()
     env.invalidate_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    data = cockpit.get_cockpit_data(**kwargs)
-    elapsed = time.perf_counter() - start
-    queries = env.cr.sql_log_count - queries
+    data, queries, elapsed = run_counted(
+        env, lambda: env["kam.cockpit"].get_cockpit_data(**kwargs)
+    )
     print(
         f"{label:<30} {accounts:>8} accounts {elapsed:>7.2f} s {queries:>4} queries"
         f"  heat map {data['heat_map']['total']:>6}, risks {len(data['risks']):>3},"
@@ -132,17 +121,7 @@ def main():
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
 
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(
-        ["-d", args.database, f"--addons-path={addons_path()}", "--log-level=warn"]
-    )
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr, odoo.SUPERUSER_ID, {"mail_create_nolog": True, "tracking_disable": True}
-        )
+    with odoo_env(args.database) as env:
         built = 0
         counts = []
         for size in sizes:
@@ -150,7 +129,7 @@ def main():
             partners, _deals = build_data(
                 env, size - built, args.leads_per_partner, seed=size
             )
-            cr.execute("DELETE FROM kam_cadence_snapshot")
+            env.cr.execute("DELETE FROM kam_cadence_snapshot")
             add_kam_figures(env, partners)
             built = size
             print(
@@ -178,7 +157,6 @@ def main():
             if len(set(counts)) == 1
             else f"query counts differ: {counts}"
         )
-        cr.rollback()
 
 
 if __name__ == "__main__":

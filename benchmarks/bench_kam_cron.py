@@ -18,16 +18,10 @@ DB must have kam_management installed (scripts/run_tests.sh leaves one: kam_test
 
 import argparse
 import datetime
-import os
 import random
-import sys
 import time
 
-sys.path.insert(
-    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
-)
-
-from kam_odoo import addons_path  # noqa: E402
+from benchlib import odoo_env, run_counted
 
 
 def _today(env):
@@ -114,13 +108,7 @@ def reset(env, partners):
 
 
 def measure(env, label, function, rows):
-    env.flush_all()
-    queries = env.cr.sql_log_count
-    start = time.perf_counter()
-    batches = function()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    queries = env.cr.sql_log_count - queries
+    batches, queries, elapsed = run_counted(env, function)
     result = {
         "label": label,
         "rows": rows,
@@ -211,17 +199,7 @@ def main():
     parser.add_argument("--batch-size", type=int, default=1000)
     args = parser.parse_args()
 
-    import odoo
-    from odoo.modules.registry import Registry
-
-    odoo.tools.config.parse_config(
-        ["-d", args.database, f"--addons-path={addons_path()}", "--log-level=warn"]
-    )
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(
-            cr, odoo.SUPERUSER_ID, {"mail_create_nolog": True, "tracking_disable": True}
-        )
+    with odoo_env(args.database) as env:
         started = time.perf_counter()
         partners, deals = build_data(env, args.partners, args.leads_per_partner)
         print(
@@ -254,7 +232,6 @@ def main():
             lambda: job(env, partners.ids, args.batch_size),
             len(partners),
         )
-        cr.rollback()
 
 
 if __name__ == "__main__":

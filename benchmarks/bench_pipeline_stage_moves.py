@@ -2,8 +2,7 @@
 
 Run with the Odoo 18.0 python on a database where kam_pipeline_stages is installed:
 
-    python benchmarks/bench_pipeline_stage_moves.py -d DB --addons-path=PATH [-n 10000]
-        [--naive 1000]
+    python benchmarks/bench_pipeline_stage_moves.py -d DB [-n 10000] [--naive 1000]
 
 It creates the opportunities in "First Meeting Scheduled", ticks their
 mandatory criteria and moves them to "First Meeting Held (25%)": once with one
@@ -17,11 +16,8 @@ measure this addon, not crm's chatter.
 
 import argparse
 import sys
-import time
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
+from benchlib import odoo_env, run_counted
 
 
 def _make_leads(env, count, stage, team, prefix):
@@ -45,13 +41,9 @@ def _make_leads(env, count, stage, team, prefix):
 
 
 def _measure(env, func):
-    env.flush_all()
     env.invalidate_all()
-    cr = env.cr
-    start_queries, start = cr.sql_log_count, time.perf_counter()
-    func()
-    env.flush_all()
-    return cr.sql_log_count - start_queries, time.perf_counter() - start
+    _result, queries, seconds = run_counted(env, func)
+    return queries, seconds
 
 
 def run(env, count, naive_count):
@@ -87,25 +79,12 @@ def run(env, count, naive_count):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--addons-path", required=True)
     parser.add_argument("-n", "--count", type=int, default=10_000)
     parser.add_argument("--naive", type=int, default=1_000)
     args = parser.parse_args(argv)
 
-    odoo.tools.config.parse_config(
-        [f"--addons-path={args.addons_path}", "--log-level=warn"]
-    )
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(
-            cr,
-            SUPERUSER_ID,
-            {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True},
-        )
-        try:
-            (n, q, s), (nn, qn, sn) = run(env, args.count, args.naive)
-        finally:
-            cr.rollback()
+    with odoo_env(args.database) as env:
+        (n, q, s), (nn, qn, sn) = run(env, args.count, args.naive)
     print(
         f"batch write: {n} opportunities, {q} queries ({q / n:.3f}/record), "
         f"{s:.2f}s ({s / n * 1000:.2f} ms/record)"
