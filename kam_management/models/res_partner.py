@@ -626,22 +626,23 @@ class ResPartner(models.Model):
     # -- revenue sources
     @api.model
     def _kam_revenue_source_query(self, source):
-        """SQL of the revenue rows: (partner_id = commercial partner, day, amount)."""
+        """SQL of the revenue rows: (partner_id = commercial partner, day, amount,
+        company_id)."""
         if source == "invoice" and "account.move" in self.env:
             return SQL(
                 """
                 SELECT m.commercial_partner_id AS partner_id, m.invoice_date AS day,
-                       m.amount_untaxed_signed AS amount
+                       m.amount_untaxed_signed AS amount, m.company_id
                   FROM account_move m
-                 WHERE m.state = 'posted' AND m.move_type IN ('out_invoice',
-                 'out_refund')
+                 WHERE m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund')
                    AND m.commercial_partner_id IS NOT NULL
                 """
             )
         return SQL(
             """
             SELECT p.commercial_partner_id AS partner_id, l.date_closed::date AS day,
-                   l.expected_revenue AS amount
+                   l.expected_revenue AS amount, l.company_id
               FROM crm_lead l
               JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
               JOIN res_partner p ON p.id = l.partner_id
@@ -651,13 +652,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _kam_revenue_by_partner(
-        self, date_from, date_to, partner_ids=None, source=None
+        self, date_from, date_to, partner_ids=None, source=None, company_ids=None
     ):
         """Revenue per commercial partner between two dates (inclusive), in company
         currency.
 
         ``source`` defaults to the current company's setting: won opportunities, or
         posted customer invoices when Invoicing is installed and chosen.
+        ``company_ids`` keeps the revenue booked by those companies (and the deals
+        without a company): a plan of one company never shows another's sales.
         """
         if date_from and date_to and date_from > date_to:
             raise ValidationError(
@@ -667,19 +670,26 @@ class ResPartner(models.Model):
         partner_filter = SQL("")
         if partner_ids is not None:
             partner_filter = SQL("AND r.partner_id = ANY(%s)", list(partner_ids))
+        company_filter = SQL("")
+        if company_ids is not None:
+            company_filter = SQL(
+                "AND (r.company_id = ANY(%s) OR r.company_id IS NULL)",
+                list(company_ids),
+            )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT r.partner_id, SUM(r.amount)
                   FROM (%(rows)s) r
-                 WHERE r.day BETWEEN %(start)s AND %(end)s %(filter)s
+                 WHERE r.day BETWEEN %(start)s AND %(end)s %(partners)s %(companies)s
               GROUP BY r.partner_id
                 """,
                 rows=self._kam_revenue_source_query(source),
                 start=date_from,
                 end=date_to,
-                filter=partner_filter,
+                partners=partner_filter,
+                companies=company_filter,
             )
         )
         return {

@@ -50,3 +50,21 @@ class TestSettings(KamCase):
             self.Partner._kam_revenue_by_partner(
                 self.today, self.today.replace(year=self.today.year - 1)
             )
+
+    def test_revenue_by_partner_per_company(self):
+        account = self._account("Shared Co")
+        other = self.env["res.company"].create({"name": "Other KAM Co"})
+        self._sale(account, 1000)
+        lead = self._sale(account, 500)
+        lead.company_id = other
+        start = self.today.replace(year=self.today.year - 1)
+        everything = self.Partner._kam_revenue_by_partner(start, self.today, account.ids)
+        self.assertEqual(everything[account.id], 1500)
+        mine = self.Partner._kam_revenue_by_partner(
+            start, self.today, account.ids, company_ids=self.company.ids
+        )
+        self.assertEqual(mine[account.id], 1000)
+        theirs = self.Partner._kam_revenue_by_partner(
+            start, self.today, account.ids, company_ids=other.ids
+        )
+        self.assertEqual(theirs[account.id], 500)
