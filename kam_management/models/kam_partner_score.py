@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..logic import scoring
 
@@ -41,6 +41,15 @@ class KamPartnerScore(models.Model):
         )
 
     def write(self, vals):
+        # Record rules judge a write on the values before it: moving a rating to
+        # another account (or criterion) would slip past the owner rule.
+        if not self.env.su and {"partner_id", "criterion_id"}.intersection(vals):
+            raise UserError(
+                self.env._(
+                    "A rating stays with its account and criterion: delete it and rate "
+                    "the other one instead."
+                )
+            )
         accounts = self.partner_id
         if vals.get("partner_id"):
             accounts |= accounts.browse(vals["partner_id"])

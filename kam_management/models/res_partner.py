@@ -617,10 +617,13 @@ class ResPartner(models.Model):
     def action_kam_refresh(self):
         """Refresh the KAM data of these accounts now, not at the next daily run."""
         accounts = self.commercial_partner_id
+        today = fields.Date.context_today(self)
+        # Today's benchmark if the daily job computed it already: a rep's click does not
+        # re-aggregate the whole revenue history.
         self.env["res.company"].browse(
             {(p.company_id or self.env.company).id for p in accounts}
-        )._kam_refresh_benchmarks(fields.Date.context_today(self), force=True)
-        accounts._kam_refresh(fields.Date.context_today(self))
+        )._kam_refresh_benchmarks(today)
+        accounts._kam_refresh(today)
         return True
 
     # -- revenue sources

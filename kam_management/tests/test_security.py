@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import KamCase
@@ -93,3 +93,13 @@ class TestSecurity(KamCase):
             self.nobodys.with_user(salesman).write(
                 {"kam_relationship_type": "potential"}
             )
+
+    def test_rating_cannot_be_moved_to_another_account(self):
+        Score = self.env["kam.partner.score"]
+        mine = Score.with_user(self.rep).create(
+            {"partner_id": self.mine.id, "criterion_id": self.criterion.id}
+        )
+        with self.assertRaises(UserError):
+            mine.with_user(self.rep).write({"partner_id": self.theirs.id})
+        self.assertEqual(mine.partner_id, self.mine)
+        self.assertFalse(self.theirs.kam_score_ids)

@@ -58,7 +58,9 @@ class TestSettings(KamCase):
         lead = self._sale(account, 500)
         lead.company_id = other
         start = self.today.replace(year=self.today.year - 1)
-        everything = self.Partner._kam_revenue_by_partner(start, self.today, account.ids)
+        everything = self.Partner._kam_revenue_by_partner(
+            start, self.today, account.ids
+        )
         self.assertEqual(everything[account.id], 1500)
         mine = self.Partner._kam_revenue_by_partner(
             start, self.today, account.ids, company_ids=self.company.ids
