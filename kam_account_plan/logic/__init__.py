@@ -1,7 +1,13 @@
 """Pure domain logic of the account plan: no ``odoo`` import, tested without Odoo."""
 
 from .forecast import achievement_percent, forecast_totals, weighted_amount
-from .period import add_months, next_period, periods_overlap
+from .period import (
+    add_months,
+    next_period,
+    periods_overlap,
+    shift_date,
+    whole_months,
+)
 from .review import REVIEW_INTERVAL_MONTHS, is_review_due, next_review_date
 from .risk import (
     RISK_CONTACT_OVERDUE,

@@ -29,6 +29,19 @@ def _whole_months(start, end):
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
+def whole_months(start, end):
+    """Whole calendar months in [start, end], or ``None`` if not month-aligned."""
+    return _whole_months(start, end)
+
+
+def shift_date(day, months, days):
+    """``day`` moved by ``months`` months when ``months`` (clamped to the end of the
+    target month), else by ``days`` days."""
+    if months:
+        return add_months(day, months)
+    return day + datetime.timedelta(days=days)
+
+
 def next_period(start, end):
     """The period that follows [start, end] and has the same length.
 

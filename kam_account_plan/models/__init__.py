@@ -1,4 +1,5 @@
 from . import kam_partnership_criterion
+from . import kam_account_plan_line_mixin
 from . import kam_account_plan
 from . import kam_account_plan_revenue_line
 from . import kam_account_plan_product_line

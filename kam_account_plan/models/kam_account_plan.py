@@ -439,7 +439,12 @@ class KamAccountPlan(models.Model):
         for plan in self:
             totals = logic.forecast_totals(
                 [
-                    {"amount": line.amount, "probability": line.probability}
+                    {
+                        # Clamped: an invalid probability typed in the form must not
+                        # break the onchange; the line's constraint refuses it on save.
+                        "amount": line.amount,
+                        "probability": min(max(line.probability, 0.0), 100.0),
+                    }
                     for line in plan.revenue_line_ids
                 ]
             )
@@ -464,6 +469,7 @@ class KamAccountPlan(models.Model):
                 date_from,
                 date_to,
                 partner_ids=plans.partner_id.commercial_partner_id.ids,
+                company_ids=company.ids,
             )
             for plan in plans:
                 result[plan.id] = revenue.get(
@@ -486,8 +492,8 @@ class KamAccountPlan(models.Model):
         """``{plan id: weighted pipeline}`` for all plans of ``self`` in one query.
 
         The pipeline of a plan: open opportunities (active, not won) of its account's
-        commercial entity, in its company, expected to close within the plan period or
-        without an expected closing date.
+        commercial entity, in its company (or without a company), expected to close
+        within the plan period or without an expected closing date.
         """
         result = dict.fromkeys(self.ids, 0.0)
         plans = self.filtered("id")
@@ -525,7 +531,8 @@ class KamAccountPlan(models.Model):
                 SELECT pa.plan_id, o.expected_revenue, o.probability
                   FROM plan_account pa
                   JOIN opportunity o
-                       ON o.account_id = pa.account_id AND o.company_id = pa.company_id
+                       ON o.account_id = pa.account_id
+                      AND (o.company_id = pa.company_id OR o.company_id IS NULL)
                  WHERE o.date_deadline IS NULL
                     OR o.date_deadline BETWEEN pa.date_start AND pa.date_end
                 """,
@@ -560,6 +567,7 @@ class KamAccountPlan(models.Model):
                 date_from,
                 date_to,
                 partner_ids=plans.partner_id.commercial_partner_id.ids,
+                company_ids=company.ids,
             )
             for plan in plans:
                 result[plan.id] = revenue.get(
@@ -631,6 +639,9 @@ class KamAccountPlan(models.Model):
                 [
                     (line.weight, int(line.score) if line.score else None)
                     for line in plan.evaluation_ids
+                    # A negative weight is refused on save by the line's constraint;
+                    # skipped here so that the onchange does not break.
+                    if line.weight >= 0
                 ]
             )
             plan.partnership_score = score or 0.0
@@ -834,14 +845,24 @@ class KamAccountPlan(models.Model):
             raise UserError(
                 self.env._("Only active plans or plans under review can be reviewed.")
             )
-        self.write(
-            {"state": "active", "last_review_date": fields.Date.context_today(self)}
-        )
+        self._record_review()
         self.activity_feedback(
             ["kam_account_plan.mail_activity_type_plan_review"],
             feedback=self.env._("Plan reviewed."),
         )
         return True
+
+    def _record_review(self):
+        """The review is done: the next one is due after the cadence, a plan under
+        review is active again. Only for active plans and plans under review."""
+        plans = self.filtered(lambda plan: plan.state in ("active", "review"))
+        if plans:
+            plans.write(
+                {
+                    "state": "active",
+                    "last_review_date": fields.Date.context_today(self),
+                }
+            )
 
     def action_close(self):
         self.write({"state": "closed"})
@@ -851,23 +872,31 @@ class KamAccountPlan(models.Model):
         if any(plan.state != "closed" for plan in self):
             raise UserError(self.env._("Only closed plans can be reset to draft."))
         self.write({"state": "draft"})
+        # The actions the closing cancelled are open again (activities come back on
+        # activation); the ones cancelled on purpose stay cancelled.
+        self.action_ids.filtered("cancelled_by_close").write(
+            {"is_cancelled": False, "cancelled_by_close": False, "activity_id": False}
+        )
         return True
 
-    def _shift_line_commands(self, commands, field_names, delta):
+    def _shift_line_commands(self, commands, field_names, months, days):
+        """Move the dates of the lines to create: by ``months`` months for a
+        month-aligned period (a day stays in its month), else by ``days`` days."""
         for command in commands:
             if command[0] == Command.CREATE:
                 values = command[2]
                 for field_name in field_names:
                     if values.get(field_name):
-                        values[field_name] = (
-                            fields.Date.to_date(values[field_name]) + delta
+                        values[field_name] = logic.shift_date(
+                            fields.Date.to_date(values[field_name]), months, days
                         )
         return commands
 
     def _prepare_next_period_values(self):
         self.ensure_one()
         date_start, date_end = logic.next_period(self.date_start, self.date_end)
-        delta = date_start - self.date_start
+        months = logic.whole_months(self.date_start, self.date_end)
+        days = (date_start - self.date_start).days
         values = self.copy_data(
             {
                 "date_start": date_start,
@@ -879,7 +908,7 @@ class KamAccountPlan(models.Model):
         )[0]
         for field_name, date_fields in DATED_LINES.items():
             if values.get(field_name):
-                self._shift_line_commands(values[field_name], date_fields, delta)
+                self._shift_line_commands(values[field_name], date_fields, months, days)
         # Stakeholders who left stay behind; the others start the new period with their
         # current job position.
         values["stakeholder_ids"] = [
@@ -907,7 +936,10 @@ class KamAccountPlan(models.Model):
                     "description": action.description,
                     "user_id": action.user_id.id,
                     "activity_type_id": action.activity_type_id.id,
-                    "date_deadline": max(action.date_deadline + delta, date_start),
+                    "date_deadline": max(
+                        logic.shift_date(action.date_deadline, months, days),
+                        date_start,
+                    ),
                     "sequence": action.sequence,
                 }
             )
@@ -920,6 +952,7 @@ class KamAccountPlan(models.Model):
         """Copy the plan into a new draft plan for the following period."""
         self.ensure_one()
         new_plan = self.create(self._prepare_next_period_values())
+        self._copy_whitespace_competitors(new_plan)
         self.message_post(
             body=self.env._(
                 "Copied to the next period as %(plan)s.", plan=new_plan.display_name
@@ -932,6 +965,47 @@ class KamAccountPlan(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def copy(self, default=None):
+        new_plans = super().copy(default=default)
+        for plan, new_plan in zip(self, new_plans, strict=True):
+            plan._copy_whitespace_competitors(new_plan)
+        return new_plans
+
+    def _copy_whitespace_competitors(self, new_plan):
+        """Point the whitespace cells of ``new_plan`` (a copy of this plan) to the
+        copy's competitors: the line of the same competitor company, else of the same
+        name, else at the same position."""
+        self.ensure_one()
+        cells = self.whitespace_ids.filtered("competitor_id")
+        if not cells or not new_plan.competitor_ids:
+            return
+        new_competitors = new_plan.competitor_ids
+        by_partner = {}
+        by_name = {}
+        for competitor in new_competitors:
+            if competitor.competitor_partner_id:
+                by_partner.setdefault(competitor.competitor_partner_id, competitor)
+            by_name.setdefault(competitor.name, competitor)
+        old_competitors = list(self.competitor_ids)
+        new_cells = {
+            (cell.unit_name, cell.product_categ_id): cell
+            for cell in new_plan.whitespace_ids
+        }
+        for cell in cells:
+            new_cell = new_cells.get((cell.unit_name, cell.product_categ_id))
+            if not new_cell or new_cell.competitor_id:
+                continue
+            old = cell.competitor_id
+            target = (
+                old.competitor_partner_id and by_partner.get(old.competitor_partner_id)
+            ) or by_name.get(old.name)
+            if not target and old in old_competitors:
+                position = old_competitors.index(old)
+                if position < len(new_competitors):
+                    target = new_competitors[position]
+            if target:
+                new_cell.competitor_id = target
 
     def action_refresh_figures(self):
         """Refresh the weighted pipeline and the actual to date now."""

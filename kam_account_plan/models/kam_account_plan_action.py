@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -15,6 +17,7 @@ ACTIVITY_FIELDS = {
 
 class KamAccountPlanAction(models.Model):
     _name = "kam.account.plan.action"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Action"
     _order = "plan_id, date_deadline, sequence, id"
     _check_company_auto = True
@@ -58,6 +61,13 @@ class KamAccountPlanAction(models.Model):
     )
     date_done = fields.Date("Done On", readonly=True, copy=False)
     is_cancelled = fields.Boolean("Cancelled", readonly=True, copy=False)
+    cancelled_by_close = fields.Boolean(
+        "Cancelled by Plan Closing",
+        readonly=True,
+        copy=False,
+        help="Cancelled because its plan was closed: reopened when the plan is reset "
+        "to draft.",
+    )
     status = fields.Selection(
         [
             ("to_schedule", "To Schedule"),
@@ -138,13 +148,16 @@ class KamAccountPlanAction(models.Model):
         if closing:
             closing.activity_id.filtered("active").sudo().unlink()
             closing.filtered(lambda line: not line.is_cancelled).write(
-                {"is_cancelled": True}
+                {"is_cancelled": True, "cancelled_by_close": True}
             )
         to_sync = self.filtered(
             lambda line: line.plan_id.state in ("active", "review")
             and not line.date_done
             and not line.is_cancelled
         )
+        create_lines = self.browse()
+        create_vals_list = []
+        model_id = None
         for line in to_sync:
             activity = line.activity_id
             values = {
@@ -164,16 +177,59 @@ class KamAccountPlanAction(models.Model):
                 if updates:
                     activity.sudo().write(updates)
                 continue
-            activity = line.plan_id.activity_schedule(**values)
-            line.activity_id = activity
+            if self.env.context.get("mail_activity_automation_skip"):
+                continue
+            if model_id is None:
+                model_id = self.env["ir.model"]._get_id("kam.account.plan")
+            activity_type = line.activity_type_id
+            create_vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": values["summary"] or activity_type.summary,
+                    "automated": True,
+                    "note": values["note"] or activity_type.default_note,
+                    "date_deadline": values["date_deadline"],
+                    "res_model_id": model_id,
+                    "res_id": line.plan_id.id,
+                    "user_id": values["user_id"]
+                    or activity_type.default_user_id.id
+                    or self.env.uid,
+                }
+            )
+            create_lines |= line
+        # One create for all the new activities (activity_schedule() per line would
+        # create them one by one).
+        if create_vals_list:
+            # mail.activity.create() subscribes each owner to the plans of their new
+            # activities in one insert, once per activity: two new activities of one
+            # owner on one plan would subscribe them twice. Subscribe them first.
+            plan_ids_by_user = defaultdict(set)
+            for vals in create_vals_list:
+                plan_ids_by_user[vals["user_id"]].add(vals["res_id"])
+            plan_model = self.env["kam.account.plan"].sudo()
+            for user_id, plan_ids in plan_ids_by_user.items():
+                partner = self.env["res.users"].sudo().browse(user_id).partner_id
+                plan_model.browse(sorted(plan_ids)).message_subscribe(
+                    partner_ids=partner.ids
+                )
+            activities = self.env["mail.activity"].create(create_vals_list)
+            for line, activity in zip(create_lines, activities, strict=True):
+                line.activity_id = activity
 
     def action_cancel(self):
         self.activity_id.filtered("active").sudo().unlink()
-        self.write({"is_cancelled": True})
+        self.write({"is_cancelled": True, "cancelled_by_close": False})
         return True
 
     def action_reopen(self):
-        self.write({"is_cancelled": False, "date_done": False, "activity_id": False})
+        self.write(
+            {
+                "is_cancelled": False,
+                "cancelled_by_close": False,
+                "date_done": False,
+                "activity_id": False,
+            }
+        )
         self._sync_activities()
         return True
 

@@ -8,6 +8,7 @@ from .. import logic
 
 class KamAccountPlanCompetitor(models.Model):
     _name = "kam.account.plan.competitor"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Competitor"
     _order = "plan_id, sequence, id"
     _check_company_auto = True

@@ -13,6 +13,7 @@ SCORES = [
 
 class KamAccountPlanEvaluation(models.Model):
     _name = "kam.account.plan.evaluation"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Partnership Evaluation"
     _order = "plan_id, sequence, id"
     _check_company_auto = True

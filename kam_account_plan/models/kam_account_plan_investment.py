@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class KamAccountPlanInvestment(models.Model):
     _name = "kam.account.plan.investment"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Investment"
     _order = "plan_id, sequence, id"
     _check_company_auto = True

@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class KamAccountPlanIssue(models.Model):
     _name = "kam.account.plan.issue"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Key Strategic Issue"
     _order = "plan_id, date_deadline, sequence, id"
     _check_company_auto = True

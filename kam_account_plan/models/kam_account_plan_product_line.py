@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 class KamAccountPlanProductLine(models.Model):
     _name = "kam.account.plan.product.line"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Product/Service Forecast"
     _order = "plan_id, sequence, id"
     _check_company_auto = True

@@ -6,6 +6,7 @@ from .. import logic
 
 class KamAccountPlanRevenueLine(models.Model):
     _name = "kam.account.plan.revenue.line"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Revenue Forecast"
     _order = "plan_id, period_date, sequence, id"
     _check_company_auto = True

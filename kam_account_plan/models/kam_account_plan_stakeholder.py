@@ -6,6 +6,7 @@ from .. import logic
 
 class KamAccountPlanStakeholder(models.Model):
     _name = "kam.account.plan.stakeholder"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Stakeholder"
     _order = "plan_id, is_key desc, sequence, id"
     _check_company_auto = True

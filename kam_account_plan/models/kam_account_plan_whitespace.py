@@ -6,6 +6,7 @@ from .. import logic
 
 class KamAccountPlanWhitespace(models.Model):
     _name = "kam.account.plan.whitespace"
+    _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Whitespace Cell"
     _order = "plan_id, unit_name, product_categ_id, id"
     _check_company_auto = True
@@ -33,6 +34,8 @@ class KamAccountPlanWhitespace(models.Model):
         "Competitor",
         domain="[('plan_id', '=', plan_id)]",
         ondelete="set null",
+        copy=False,
+        help="Copying the plan points the copied cell to the copied competitor.",
     )
     potential_amount = fields.Monetary("Potential")
     note = fields.Char()

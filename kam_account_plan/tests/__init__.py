@@ -9,3 +9,4 @@ from . import test_form
 from . import test_plan_gap
 from . import test_competition
 from . import test_cockpit_risk
+from . import test_review_findings
