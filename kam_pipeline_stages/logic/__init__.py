@@ -18,7 +18,13 @@ from .checklist_category import (
     earned_category,
     stage_ahead,
 )
-from .gating import StageKey, gate_missing, is_forward, passed_stages
+from .gating import (
+    StageKey,
+    gate_missing,
+    is_forward,
+    passed_stages,
+    pipeline_gated_stages,
+)
 from .qualification import QualificationEstimate, estimate_qualification
 from .ratios import (
     PipelineCounts,
@@ -48,6 +54,7 @@ __all__ = [
     "is_forward",
     "is_too_old",
     "passed_stages",
+    "pipeline_gated_stages",
     "pipeline_ratios",
     "reached_counts",
     "safe_ratio",

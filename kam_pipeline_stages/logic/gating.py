@@ -87,6 +87,19 @@ def passed_stages(source, target, pipeline_stages):
     return [stage.id for stage in sorted(passed, key=lambda s: s.order)]
 
 
+def pipeline_gated_stages(pipeline, pipeline_stages):
+    """Return the ids of every gated stage of ``pipeline``, in pipeline order.
+
+    What a deal passes when it goes to a won stage outside any KAM pipeline from a
+    stage that is not a KAM stage (a generic stage, no stage) while its team has a
+    KAM pipeline: it may not skip the whole pipeline in two moves.
+    """
+    passed = [
+        stage for stage in pipeline_stages if stage.gated and stage.pipeline == pipeline
+    ]
+    return [stage.id for stage in sorted(passed, key=lambda s: s.order)]
+
+
 def gate_missing(passed_stage_ids, mandatory_by_stage, done_ids):
     """Return the mandatory criteria left undone: ``[(stage_id, criterion_id)]``.
 

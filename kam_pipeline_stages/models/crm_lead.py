@@ -14,6 +14,7 @@ from ..logic import (
     gate_missing,
     is_too_old,
     passed_stages,
+    pipeline_gated_stages,
     stage_ahead,
 )
 from .crm_stage import KAM_CATEGORIES
@@ -170,15 +171,18 @@ class CrmLead(models.Model):
         "kam_checklist_line_ids.is_done",
         "kam_checklist_line_ids.mandatory",
         "kam_checklist_line_ids.kind",
+        "kam_checklist_line_ids.template_id.active",
     )
     def _compute_kam_checklist_progress(self):
         # Load the lines of all the leads at once (not one query per lead).
         lines = self.kam_checklist_line_ids
         lines.fetch(["stage_id", "is_complete", "is_done", "kind", "template_id"])
-        lines.template_id.fetch(["mandatory"])
+        lines.template_id.with_context(active_test=False).fetch(["mandatory", "active"])
         for lead in self:
+            # The items of the stage still in use (archived ones no longer count).
             lines = lead.kam_checklist_line_ids.filtered(
                 lambda line, lead=lead: line.stage_id == lead.stage_id
+                and line.template_id.active
             )
             complete = len(lines.filtered("is_complete"))
             lead.kam_checklist_progress = (
@@ -501,12 +505,30 @@ class CrmLead(models.Model):
         targets = self.stage_id.filtered(
             lambda stage: stage.kam_category or stage.is_won
         )
-        if not targets or not (targets | sources).filtered("kam_category"):
+        if not targets:
+            return
+        # A deal of a KAM team parked on a generic stage (or without a stage) and
+        # won on a generic won stage passes its team's whole pipeline.
+        won_from_outside = self.filtered(
+            lambda lead: lead.stage_id.is_won
+            and not lead.stage_id.kam_category
+            and not old_stages[lead.id].kam_category
+            and lead.team_id
+        )
+        kam_team_ids = self._kam_pipeline_team_ids(set(won_from_outside.team_id.ids))
+        won_from_outside = won_from_outside.filtered(
+            lambda lead: lead.team_id.id in kam_team_ids
+        )
+        if not won_from_outside and not (targets | sources).filtered("kam_category"):
             return
         pipeline_stages = Stage.search(
             [
                 ("kam_category", "!=", False),
-                ("team_id", "in", (targets | sources).team_id.ids + [False]),
+                (
+                    "team_id",
+                    "in",
+                    (targets | sources).team_id.ids + list(kam_team_ids) + [False],
+                ),
             ]
         )
         keys = {stage.id: stage._kam_stage_key() for stage in pipeline_stages}
@@ -520,6 +542,11 @@ class CrmLead(models.Model):
             if lead.stage_id not in targets:
                 continue
             old = old_stages[lead.id]
+            if lead in won_from_outside:
+                passed = pipeline_gated_stages(lead.team_id.id, pipeline_keys)
+                if passed:
+                    passed_by_lead[lead] = passed
+                continue
             move = (old.id, lead.stage_id.id)
             if move not in passed_by_move:
                 passed_by_move[move] = passed_stages(
@@ -748,18 +775,69 @@ class CrmLead(models.Model):
                         "activity_type_id": activity_type.id,
                         "user_id": lead.user_id.id,
                         "date_deadline": today,
-                        "summary": self.env._(
-                            "%(days)s days in %(stage)s (max %(max)s): review the deal",
-                            days=lead.kam_days_in_stage,
-                            stage=lead.stage_id.name,
-                            max=lead.stage_id.kam_max_age_days,
-                        ),
+                        "summary": self._kam_stale_summary(lead),
                     }
                     for lead in leads
                 ]
             )
         self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
         return leads
+
+    @api.model
+    def _kam_stale_summary(self, lead):
+        """The review activity's summary, in the language of the deal's owner."""
+        lead = lead.with_context(lang=lead.user_id.lang or self.env.lang)
+        return lead.env._(
+            "%(days)s days in %(stage)s (max %(max)s): review the deal",
+            days=lead.kam_days_in_stage,
+            stage=lead.stage_id.name,
+            max=lead.stage_id.kam_max_age_days,
+        )
+
+    # ------------------------------------------------------------------ merge
+
+    def _merge_dependences(self, opportunities):
+        """The merged deals' stage entries and checklist answers move to ``self``."""
+        result = super()._merge_dependences(opportunities)
+        self._kam_merge_checklist(opportunities)
+        return result
+
+    def _kam_merge_checklist(self, opportunities):
+        """Move the stage history and the checklist lines of ``opportunities``.
+
+        A line for a template ``self`` already holds stays on the merged deal (it
+        goes with it), but its tick and answer complete the kept line.
+        """
+        self.ensure_one()
+        others = opportunities - self
+        if not others:
+            return
+        self.env["kam.stage.history"].sudo().search(
+            [("lead_id", "in", others.ids)]
+        ).write({"lead_id": self.id})
+        Line = self.env["kam.lead.checklist.line"].sudo()
+        kept = {
+            line.template_id.id: line
+            for line in Line.search([("lead_id", "=", self.id)])
+        }
+        to_move = Line
+        for line in Line.search([("lead_id", "in", others.ids)], order="id"):
+            target = kept.get(line.template_id.id)
+            if not target:
+                kept[line.template_id.id] = line
+                to_move |= line
+                continue
+            vals = {}
+            if line.is_done and not target.is_done:
+                vals["is_done"] = True
+            if (line.answer or "").strip() and not (target.answer or "").strip():
+                vals["answer"] = line.answer
+            if vals:
+                target.write(vals)
+                target.write(
+                    {"done_user_id": line.done_user_id.id, "done_date": line.done_date}
+                )
+        to_move.write({"lead_id": self.id})
 
     # ------------------------------------------------------------------ actions
 

@@ -47,6 +47,9 @@ class CrmStage(models.Model):
     )
 
     def write(self, vals):
+        # The pipelines before the write: a stage leaving one changes it too.
+        old_teams = self.team_id
+        old_shared = any(not stage.team_id for stage in self)
         result = super().write(vals)
         changed = {"kam_probability", "kam_category", "team_id", "sequence", "is_won"}
         if changed & set(vals) and self.env["res.company"].sudo().search_count(
@@ -54,9 +57,9 @@ class CrmStage(models.Model):
         ):
             # The category earned and its probability may change for the deals of
             # these stages' pipelines whose checklist sets the probability.
-            teams = self.team_id
+            teams = self.team_id | old_teams
             domain = [("stage_id.team_id", "in", teams.ids)]
-            if not all(self.mapped("team_id")):
+            if old_shared or any(not stage.team_id for stage in self):
                 domain = ["|", ("stage_id.team_id", "=", False), *domain]
             self.env["crm.lead"].sudo().search(
                 [

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class KamLeadChecklistLine(models.Model):
@@ -68,6 +69,15 @@ class KamLeadChecklistLine(models.Model):
         return lines
 
     def write(self, vals):
+        if {"lead_id", "template_id"} & set(vals) and not self.env.su:
+            # Record rules are checked before the write: re-targeting a line would
+            # attach it to a deal (or a criterion) the user has no right on.
+            raise UserError(
+                self.env._(
+                    "A checklist item cannot be moved to another opportunity or "
+                    "criterion."
+                )
+            )
         if "is_done" in vals or "answer" in vals:
             vals = dict(vals)
             done = vals.get("is_done") or bool((vals.get("answer") or "").strip())

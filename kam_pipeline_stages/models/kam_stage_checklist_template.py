@@ -41,20 +41,37 @@ class KamStageChecklistTemplate(models.Model):
         return templates
 
     def write(self, vals):
+        # A criterion leaving a stage changes the pipeline it leaves too.
+        old_stages = self.stage_id if "stage_id" in vals else None
+        was_criterion = self.filtered(lambda template: template.kind == "criterion")
         result = super().write(vals)
+        if {"stage_id", "active"} & set(vals):
+            # Deals already in the (new) stage get the item, as on create.
+            self.env["crm.lead"].sudo().with_context(active_test=True).search(
+                [("stage_id", "in", self.filtered("active").stage_id.ids)]
+            )._kam_instantiate_checklist()
         if {"stage_id", "kind", "mandatory", "active"} & set(vals):
-            self._kam_sync_pipeline_leads()
+            self._kam_sync_pipeline_leads(
+                extra_stages=old_stages, force=bool(was_criterion)
+            )
         return result
 
-    def _kam_sync_pipeline_leads(self):
+    def _kam_sync_pipeline_leads(self, extra_stages=None, force=False):
         """A criterion changed: the deals whose checklist sets the probability in
-        the pipelines concerned get their category again."""
+        the pipelines concerned get their category again.
+
+        :param extra_stages: stages whose pipelines are synced too (the stages the
+            templates left)
+        :param force: sync although none of the templates is a criterion now (one
+            was before the write)
+        """
         criteria = self.filtered(lambda template: template.kind == "criterion")
-        if not criteria:
+        if not criteria and not force:
             return
-        teams = criteria.stage_id.team_id
+        stages = (criteria or self).stage_id | (extra_stages or self.env["crm.stage"])
+        teams = stages.team_id
         domain = [("stage_id.team_id", "in", teams.ids)]
-        if any(not stage.team_id for stage in criteria.stage_id):
+        if any(not stage.team_id for stage in stages):
             domain = ["|", ("stage_id.team_id", "=", False), *domain]
         domain = [("kam_checklist_managed", "=", True), *domain]
         self.env["crm.lead"].sudo().search(domain)._kam_sync_checklist_probability()

@@ -11,9 +11,8 @@ class KamStageHistory(models.Model):
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", required=True, ondelete="cascade", index=True
     )
-    stage_id = fields.Many2one(
-        "crm.stage", required=True, ondelete="cascade", index=True
-    )
+    # A deleted stage keeps its entries (and the ratios): the category is stored.
+    stage_id = fields.Many2one("crm.stage", ondelete="set null", index=True)
     kam_category = fields.Selection(
         selection=lambda self: self.env["crm.stage"]._fields["kam_category"].selection,
         string="KAM Category",

@@ -7,3 +7,4 @@ from . import test_ratios
 from . import test_performance
 from . import test_hooks
 from . import test_checklist_probability
+from . import test_review_fixes
