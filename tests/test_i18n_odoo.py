@@ -18,6 +18,9 @@ from .conftest import ADDONS, REPO
 
 @pytest.mark.parametrize("addon", ADDONS)
 def test_pot_is_current(request, tmp_path, addon):
+    installed = os.environ.get("KAM_ADDONS", ",".join(ADDONS)).split(",")
+    if addon not in installed:
+        pytest.skip(f"{addon} is not installed in this run (KAM_ADDONS)")
     sys.path.insert(0, str(REPO / "scripts"))
     from kam_odoo import addons_path
 
