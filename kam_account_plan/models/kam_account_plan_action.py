@@ -20,12 +20,7 @@ class KamAccountPlanAction(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Action"
     _order = "plan_id, date_deadline, sequence, id"
-    _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(
         related="plan_id.partner_id", store=True, string="Key Account"
     )

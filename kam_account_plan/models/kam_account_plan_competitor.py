@@ -11,12 +11,7 @@ class KamAccountPlanCompetitor(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Competitor"
     _order = "plan_id, sequence, id"
-    _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     account_id = fields.Many2one(related="plan_id.partner_id", string="Key Account")
     sequence = fields.Integer(default=10)
     competitor_partner_id = fields.Many2one(

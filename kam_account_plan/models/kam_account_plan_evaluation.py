@@ -16,12 +16,7 @@ class KamAccountPlanEvaluation(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Partnership Evaluation"
     _order = "plan_id, sequence, id"
-    _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     criterion_id = fields.Many2one(
         "kam.partnership.criterion", "Criterion", ondelete="set null"

@@ -7,12 +7,7 @@ class KamAccountPlanIssue(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Key Strategic Issue"
     _order = "plan_id, date_deadline, sequence, id"
-    _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char("Issue", required=True)
     description = fields.Text()

@@ -7,12 +7,7 @@ class KamAccountPlanProductLine(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Product/Service Forecast"
     _order = "plan_id, sequence, id"
-    _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     sequence = fields.Integer(default=10)
     product_categ_id = fields.Many2one(

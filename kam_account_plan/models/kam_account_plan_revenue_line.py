@@ -9,12 +9,7 @@ class KamAccountPlanRevenueLine(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Revenue Forecast"
     _order = "plan_id, period_date, sequence, id"
-    _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     partner_id = fields.Many2one(
         related="plan_id.partner_id", store=True, string="Key Account"

@@ -9,12 +9,7 @@ class KamAccountPlanStakeholder(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Stakeholder"
     _order = "plan_id, is_key desc, sequence, id"
-    _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     account_id = fields.Many2one(related="plan_id.partner_id", string="Key Account")
     sequence = fields.Integer(default=10)
     partner_id = fields.Many2one(

@@ -9,12 +9,7 @@ class KamAccountPlanWhitespace(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Whitespace Cell"
     _order = "plan_id, unit_name, product_categ_id, id"
-    _check_company_auto = True
 
-    plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     unit_name = fields.Char("Department / Site", required=True)
     product_categ_id = fields.Many2one(
