@@ -10,7 +10,9 @@
 #       variables; ODOO_ARGS adds options to odoo (e.g. "--db_host 127.0.0.1").
 #
 # Other knobs: KAM_ADDONS (comma list to install, default all), KAM_SKIP_LINT=1,
-# PYTEST_ARGS (extra pytest arguments).
+# PYTEST_ARGS (extra pytest arguments), KAM_HOST_SUITES=1 (or a comma list of modules):
+# after the tests, Odoo's own suites of crm, mail and sales_team (sale_crm where it is
+# available) with and without the addons, compared (scripts/host_suites.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,5 +71,11 @@ for addon in ${addons//,/ }; do
     [ -d "$addon/tests" ] && test_dirs+=("$addon/tests")
 done
 # shellcheck disable=SC2086
-exec "$odoo_python" -m pytest tests "${test_dirs[@]}" --odoo-http \
+"$odoo_python" -m pytest tests "${test_dirs[@]}" --odoo-http \
     --odoo-database="$db" --odoo-addons-path="$addons_path" --odoo-log-level=warn ${PYTEST_ARGS:-}
+if [ -n "${KAM_HOST_SUITES:-}" ]; then
+    echo "== host suites with and without the addons"
+    host_args=()
+    [ "$KAM_HOST_SUITES" != 1 ] && host_args=(--modules "$KAM_HOST_SUITES")
+    "$odoo_python" scripts/host_suites.py "${host_args[@]}"
+fi

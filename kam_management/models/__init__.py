@@ -1,3 +1,4 @@
+from . import kam_system_fields
 from . import res_company
 from . import res_config_settings
 from . import kam_criterion

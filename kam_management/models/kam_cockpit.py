@@ -2,12 +2,14 @@ import datetime
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..logic import cockpit
 
 PERIODS = (30, 90, 180, 365)
+# Ten years: the longest period the cockpit compares with the one before.
+MAX_PERIOD_DAYS = 3660
 
 
 class KamCockpit(models.AbstractModel):
@@ -28,9 +30,7 @@ class KamCockpit(models.AbstractModel):
     def get_cockpit_data(self, period_days=90, team_id=False, key_only=True):
         if not self.env.user.has_group("kam_management.group_kam_manager"):
             raise AccessError(self.env._("The cockpit is for KAM directors."))
-        period_days = int(period_days or 90)
-        if period_days < 1:
-            period_days = 90
+        period_days, team_id = self._kam_cockpit_check_args(period_days, team_id)
         today = fields.Date.context_today(self)
         start = today - datetime.timedelta(days=period_days - 1)
         prev_start = start - datetime.timedelta(days=period_days)
@@ -62,6 +62,30 @@ class KamCockpit(models.AbstractModel):
                 team_id, start, prev_start, today
             ),
         }
+
+    @api.model
+    def _kam_cockpit_check_args(self, period_days, team_id):
+        """The period (whole days, at most ``MAX_PERIOD_DAYS``) and the team id, or a
+        clear error: the client sends what the user picked, RPC anything."""
+        if period_days is None or period_days is False:
+            period_days = 90
+        if (
+            isinstance(period_days, bool)
+            or not isinstance(period_days, int)
+            or not 1 <= period_days <= MAX_PERIOD_DAYS
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The cockpit's period is a whole number of days between 1 and "
+                    "%(max)s.",
+                    max=MAX_PERIOD_DAYS,
+                )
+            )
+        if team_id is None or team_id is False:
+            return period_days, False
+        if isinstance(team_id, bool) or not isinstance(team_id, int):
+            raise ValidationError(self.env._("The cockpit filters on one sales team."))
+        return period_days, team_id
 
     @api.model
     def _kam_cockpit_accounts_domain(self, team_id=False):

@@ -8,6 +8,7 @@ class KamPartnerScore(models.Model):
     """The rating (0 to 10) an account manager gives an account on one criterion."""
 
     _name = "kam.partner.score"
+    _inherit = ["kam.system.fields.mixin"]
     _description = "Key Account Criterion Rating"
     _order = "axis, sequence, id"
     _rec_name = "criterion_id"
@@ -33,6 +34,7 @@ class KamPartnerScore(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._kam_check_system_fields(vals) for vals in vals_list]
         accounts = self.env["res.partner"].browse(
             {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
         )
@@ -41,6 +43,7 @@ class KamPartnerScore(models.Model):
         )
 
     def write(self, vals):
+        vals = self._kam_check_system_fields(vals)
         # Record rules judge a write on the values before it: moving a rating to
         # another account (or criterion) would slip past the owner rule.
         if not self.env.su and {"partner_id", "criterion_id"}.intersection(vals):

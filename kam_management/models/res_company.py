@@ -1,4 +1,5 @@
 import datetime
+import math
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -8,6 +9,11 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..logic import tiering
+
+# Upper bounds of the day counts and the customer lifetime: past them, dates computed
+# from the settings leave the calendar.
+MAX_DAYS = 3660
+MAX_LTV_YEARS = 100
 
 # Company settings that change what is derived for every account of the company:
 # changing one of them queues the company's accounts for the next refresh.
@@ -159,16 +165,36 @@ class ResCompany(models.Model):
         "kam_silence_days",
     )
     def _check_kam_settings(self):
+        numbers = [
+            name
+            for name in self._fields
+            if name.startswith("kam_")
+            and self._fields[name].type in ("integer", "float", "monetary")
+        ]
         for company in self:
+            if not all(math.isfinite(company[name]) for name in numbers):
+                raise ValidationError(
+                    self.env._("Key account settings must be numbers, not NaN.")
+                )
             cadences = (
                 company.kam_cadence_a,
                 company.kam_cadence_b,
                 company.kam_cadence_c,
                 company.kam_cadence_d,
             )
-            if min(cadences) < 1:
+            if not 1 <= min(cadences) <= max(cadences) <= MAX_DAYS:
                 raise ValidationError(
-                    self.env._("A contact cadence is a positive number of days.")
+                    self.env._(
+                        "A contact cadence is a number of days between 1 and %(max)s.",
+                        max=MAX_DAYS,
+                    )
+                )
+            if not 0 <= company.kam_silence_days <= MAX_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The silence alert is a number of days between 0 and %(max)s.",
+                        max=MAX_DAYS,
+                    )
                 )
             if company.kam_benchmark_top_n < 1:
                 raise ValidationError(
@@ -209,9 +235,13 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The decline alert is a drop between 0 and 100 percent.")
                 )
-            if company.kam_ltv_years < 0:
+            if not 0 <= company.kam_ltv_years <= MAX_LTV_YEARS:
                 raise ValidationError(
-                    self.env._("The expected customer lifetime cannot be negative.")
+                    self.env._(
+                        "The expected customer lifetime is between 0 and %(max)s "
+                        "years.",
+                        max=MAX_LTV_YEARS,
+                    )
                 )
             if not 1 <= company.kam_lookalike_min_match <= 3:
                 raise ValidationError(

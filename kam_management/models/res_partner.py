@@ -58,7 +58,8 @@ KAM_DIRECTOR_FIELDS = {"kam_tier_override", "kam_tier_override_reason"}
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "kam.system.fields.mixin"]
 
     # -- ownership
     kam_manager_id = fields.Many2one(
@@ -483,13 +484,16 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._kam_check_system_fields(vals) for vals in vals_list]
         for vals in vals_list:
             if KAM_DIRECTOR_FIELDS.intersection(vals) or vals.get("kam_manager_id"):
                 self.browse()._kam_check_write_access(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = self._kam_check_system_fields(vals)
         self._kam_check_write_access(vals)
+        self._kam_check_reparent(vals)
         cause = self._kam_history_cause(vals)
         if not cause:
             return super().write(vals)
@@ -503,6 +507,40 @@ class ResPartner(models.Model):
             note = vals.get("kam_tier_override_reason") or False
         accounts._kam_history_record(before, cause, note)
         return res
+
+    def _kam_check_reparent(self, vals):
+        """Putting an account under another company turns it into a contact: it leaves
+        the daily job, the lists and the cockpit. For a managed or key account that is
+        a director's decision, recorded on the account."""
+        if "parent_id" not in vals or self.env.su:
+            return
+        accounts = self.filtered(
+            lambda p: not p.parent_id
+            and (p.kam_manager_id or p.kam_is_key_account)
+            and p.parent_id.id != vals["parent_id"]
+        )
+        if not accounts or not vals["parent_id"]:
+            return
+        if not self.env.user.has_group("kam_management.group_kam_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only a KAM director can put a managed key account under another "
+                    "company: %(accounts)s.",
+                    accounts=", ".join(accounts.mapped("display_name")),
+                )
+            )
+        parent = self.browse(vals["parent_id"])
+        for account in accounts:
+            account.message_post(
+                body=self.env._(
+                    "Put under %(parent)s by %(user)s: the account leaves key account "
+                    "management (tier %(tier)s, manager %(manager)s).",
+                    parent=parent.display_name,
+                    user=self.env.user.name,
+                    tier=(account.kam_tier or "-").upper(),
+                    manager=account.kam_manager_id.name or "-",
+                )
+            )
 
     @api.model
     def _kam_history_cause(self, vals):
@@ -882,11 +920,9 @@ class ResPartner(models.Model):
                 settings["c_ratio"],
                 has_prospects=partner.id in prospects or partner.id in stats,
             )
+            # Only evidence counts: a date nothing in the database backs (or one in
+            # the future) is never kept.
             last = last_contacts.get(partner.id)
-            if partner.kam_last_contact_date and (
-                not last or last < partner.kam_last_contact_date
-            ):
-                last = partner.kam_last_contact_date
             values = {
                 "kam_revenue_12m": rev_12m or 0.0,
                 "kam_revenue_prev_12m": rev_prev or 0.0,

@@ -9,3 +9,4 @@ from . import test_history
 from . import test_compliance
 from . import test_cockpit
 from . import test_ui
+from . import test_system_fields

@@ -86,6 +86,29 @@ class KamCase(TransactionCase):
         lead.date_closed = datetime.datetime.combine(day, datetime.time(12))
         return lead
 
+    @classmethod
+    def _log_contact(cls, partner, day, channel="call"):
+        """Evidence of a contact with ``partner`` on ``day``, the kind the daily job
+        takes the last contact date from: a logged call (``channel="call"``, which
+        also counts as time spent in the pyramid) or an e-mail received."""
+        values = {
+            "model": "res.partner",
+            "res_id": partner.id,
+            "body": "Contact",
+            "date": datetime.datetime.combine(day, datetime.time(0)),
+        }
+        if channel == "call":
+            values.update(
+                message_type="notification",
+                subtype_id=cls.env.ref("mail.mt_activities").id,
+                mail_activity_type_id=cls.env.ref("mail.mail_activity_data_call").id,
+            )
+        else:
+            values.update(
+                message_type="email", subtype_id=cls.env.ref("mail.mt_comment").id
+            )
+        return cls.env["mail.message"].create(values)
+
     def _refresh_all(self, batch_size=1000):
         """Run the daily job until nothing remains, as the cron runner does."""
         runs = 0

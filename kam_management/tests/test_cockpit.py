@@ -36,7 +36,7 @@ class TestCockpit(KamCase):
         cls.cockpit = cls.env["kam.cockpit"].with_user(cls.director)
 
     def _prepare(self):
-        self.hot.kam_last_contact_date = self.today
+        self._log_contact(self.hot, self.today, channel="email")
         self._refresh_all()
         self.cold.with_user(self.director).write(
             {"kam_tier_override": "a", "kam_tier_override_reason": "Strategic"}

@@ -34,12 +34,12 @@ class TestCadenceCompliance(KamCase):
         return self.day0 + datetime.timedelta(days=offset)
 
     def _run_days(self):
-        self.a1.kam_last_contact_date = self._day(-5)
-        self.b1.kam_last_contact_date = self._day(-10)
-        self.a3.kam_last_contact_date = self._day(-40)
+        self._log_contact(self.a1, self._day(-5))
+        self._log_contact(self.b1, self._day(-10))
+        self._log_contact(self.a3, self._day(-40))
         for offset in range(4):
             if offset == 2:
-                self.a2.kam_last_contact_date = self._day(2)
+                self._log_contact(self.a2, self._day(2))
             with freeze_time(self._day(offset)):
                 self._refresh_all()
 

@@ -27,7 +27,7 @@ class TestDailyJob(KamCase):
         )
 
     def test_one_reminder_per_overdue_account_of_the_tier_channel(self):
-        self.fresh.kam_last_contact_date = self.today - datetime.timedelta(days=3)
+        self._log_contact(self.fresh, self.today - datetime.timedelta(days=3))
         self._refresh_all()
         reminders = self._reminders(
             self.a_account | self.d_account | self.fresh | self.unowned

@@ -140,7 +140,7 @@ class TestAccountHistory(KamCase):
                 self._refresh_all()
         self.assertEqual(len(self._history(self.big, "cadence_breach")), 1)
         # Contacted: the spell closes; overdue again after the cadence: a new breach.
-        self.big.kam_last_contact_date = self.today + datetime.timedelta(days=2)
+        self._log_contact(self.big, self.today + datetime.timedelta(days=2))
         with freeze_time(self.today + datetime.timedelta(days=3)):
             self._refresh_all()
         self.assertFalse(self.big.kam_overdue_since)
