@@ -138,7 +138,7 @@ def test_history_changes():
 values = st.sampled_from([False, "a", "b", "key", "hot"])
 snapshots = st.dictionaries(
     st.integers(1, 20),
-    st.fixed_dictionaries({kind: values for kind in cockpit.HISTORY_FIELDS}),
+    st.fixed_dictionaries({kind: values for kind in cockpit.HISTORY_KINDS}),
     max_size=10,
 )
 
@@ -156,7 +156,7 @@ def test_history_replays_to_the_new_state(before, after):
         assert (state[account_id].get(kind) or False) == old
         state[account_id][kind] = new
     for account_id, values_ in after.items():
-        for kind in cockpit.HISTORY_FIELDS:
+        for kind in cockpit.HISTORY_KINDS:
             assert (state[account_id].get(kind) or False) == (values_[kind] or False)
 
 

@@ -1,5 +1,5 @@
-"""Contact cadence (KAM_DOMAIN.md section 2): A every 30 days, B and C every 90, D
-every 180."""
+"""Contact cadence (docs/METHOD.md, "Contact cadence"): A every 30 days, B and C every
+90, D every 180."""
 
 import datetime
 
@@ -27,6 +27,20 @@ def next_contact_date(last_contact, days, fallback=None):
     return last_contact + datetime.timedelta(days=days)
 
 
+def overdue_before(today):
+    """Contacts due before this day are overdue on ``today``: due today counts as
+    overdue, the reminder is for today's work. The domains and SQL of the models
+    compare due dates with this day, so that they and :func:`is_overdue` are one
+    rule."""
+    return today + datetime.timedelta(days=1)
+
+
 def is_overdue(next_date, today):
-    """Due today counts as overdue: the reminder is for today's work."""
+    """Whether a contact due on ``next_date`` is overdue on ``today``."""
+    return bool(next_date) and next_date < overdue_before(today)
+
+
+def is_due(next_date, today):
+    """Whether a contact due on ``next_date`` is to be made by ``today`` (due today or
+    overdue): the day its reminder is scheduled."""
     return bool(next_date) and next_date <= today

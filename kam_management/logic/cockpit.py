@@ -10,12 +10,9 @@ what counts as a change worth recording) are tested without a database.
 PYRAMID_CLASSES = ("key", "ordinary", "prospect")
 GUIDELINE_ACCOUNTS = {"key": 10.0, "ordinary": 30.0, "prospect": 60.0}
 GUIDELINE_TIME = {"key": 60.0, "ordinary": 30.0, "prospect": 10.0}
-# The kinds of account history the daily job and the manual changes record.
-HISTORY_FIELDS = {
-    "tier": "kam_tier",
-    "quadrant": "kam_quadrant",
-    "temperature": "kam_temperature",
-}
+# The moves of an account the history records when the daily job or a manual change
+# causes them.
+HISTORY_KINDS = ("tier", "quadrant", "temperature")
 
 
 def rate(part, total):
@@ -80,14 +77,14 @@ def history_changes(before, after):
     """The changes worth recording between two snapshots of accounts.
 
     ``before`` and ``after`` map an account id to a dict kind -> value (kinds of
-    HISTORY_FIELDS; a missing or empty value is "none yet"). Returns (account id,
+    HISTORY_KINDS; a missing or empty value is "none yet"). Returns (account id,
     kind, old, new) tuples, sorted; an account absent from ``before`` (just created)
     records its first values.
     """
     changes = []
     for account_id in sorted(after):
         old_values = before.get(account_id, {})
-        for kind in sorted(HISTORY_FIELDS):
+        for kind in sorted(HISTORY_KINDS):
             old = old_values.get(kind) or False
             new = after[account_id].get(kind) or False
             if old != new:

@@ -1,13 +1,9 @@
-"""Tiering by revenue potential, temperature and look-alikes (KAM_DOMAIN.md sections 1
-and 3).
+"""Tiering by revenue potential, temperature and look-alikes (docs/METHOD.md, "Tiers").
 
 Tier A accounts bring the benchmark revenue, tier B about 60% of it, tier C about 30%;
-tier D
-never bought and shows no prospects. An account is put in the tier whose reference
-level is
-nearest to its revenue: the boundaries are the midpoints between the levels (80% and
-45% of
-the benchmark with the defaults).
+tier D never bought and shows no prospects. An account is put in the tier whose
+reference level is nearest to its revenue: the boundaries are the midpoints between the
+levels (80% and 45% of the benchmark with the defaults).
 """
 
 TIERS = ("a", "b", "c", "d")

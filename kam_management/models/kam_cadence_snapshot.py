@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..logic import cadence
 from .res_partner import TIERS
 
 
@@ -71,9 +72,10 @@ class KamCadenceSnapshot(models.Model):
                 """,
                 today=today,
                 company=self.env.company.id,
+                # cadence.is_overdue, in SQL: the same bound.
                 overdue=SQL(
-                    "COALESCE(p.kam_next_contact_date <= %s, FALSE)",
-                    today,
+                    "COALESCE(p.kam_next_contact_date < %s, FALSE)",
+                    cadence.overdue_before(today),
                 ),
                 uid=self.env.uid,
             )

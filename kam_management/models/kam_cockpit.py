@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..logic import cockpit
@@ -108,7 +109,7 @@ class KamCockpit(models.AbstractModel):
         domain = list(accounts_domain)
         if key_only:
             domain += [("kam_is_key_account", "=", True)]
-        overdue = [("kam_next_contact_date", "<=", fields.Date.to_string(today))]
+        overdue = partners._kam_overdue_domain(today)
         groupby = ["kam_tier", "kam_temperature"]
         counts = {
             (tier, temp): count
@@ -261,11 +262,8 @@ class KamCockpit(models.AbstractModel):
             SQL(
                 """
                 WITH accounts AS (
-                    SELECT p.id,
-                           CASE WHEN p.kam_is_key_account THEN 'key'
-                                WHEN COALESCE(p.kam_purchase_count_12m, 0) > 0
-                                THEN 'ordinary'
-                                ELSE 'prospect' END AS klass
+                    SELECT p.id, COALESCE(p.kam_is_key_account, FALSE) AS is_key,
+                           COALESCE(p.kam_purchase_count_12m, 0) > 0 AS bought
                       FROM res_partner p
                      WHERE p.id IN %(accounts)s
                        AND p.id NOT IN (SELECT partner_id FROM res_company)
@@ -298,10 +296,10 @@ class KamCockpit(models.AbstractModel):
                     SELECT account_id, SUM(minutes) AS minutes
                       FROM spent GROUP BY account_id
                 )
-                SELECT a.klass, COUNT(*), COALESCE(SUM(t.minutes), 0)
+                SELECT a.is_key, a.bought, COUNT(*), COALESCE(SUM(t.minutes), 0)
                   FROM accounts a
              LEFT JOIN per_account t ON t.account_id = a.id
-              GROUP BY a.klass
+              GROUP BY a.is_key, a.bought
                 """,
                 accounts=query.subselect(),
                 start=datetime.datetime.combine(start, datetime.time.min),
@@ -309,32 +307,40 @@ class KamCockpit(models.AbstractModel):
                 minutes=company.kam_activity_minutes,
             )
         )
-        accounts, minutes = {}, {}
-        for klass, count, spent in self.env.cr.fetchall():
-            accounts[klass] = count
-            minutes[klass] = float(spent)
+        # SQL sums per (key account, bought) pair; the class of each pair comes from
+        # the one rule, cockpit.pyramid_class.
+        accounts, minutes = defaultdict(int), defaultdict(float)
+        for is_key, bought, count, spent in self.env.cr.fetchall():
+            klass = cockpit.pyramid_class(is_key, bought)
+            accounts[klass] += count
+            minutes[klass] += float(spent)
         labels = {
             "key": self.env._("Key accounts"),
             "ordinary": self.env._("Ordinary customers"),
             "prospect": self.env._("Prospects"),
         }
-        class_domains = {
-            "key": [("kam_is_key_account", "=", True)],
-            "ordinary": [
-                ("kam_is_key_account", "=", False),
-                ("kam_purchase_count_12m", ">", 0),
-            ],
-            "prospect": [
-                ("kam_is_key_account", "=", False),
-                ("kam_purchase_count_12m", "<=", 0),
-            ],
-        }
+        class_domains = self._kam_cockpit_pyramid_domains()
         rows = cockpit.pyramid(accounts, minutes)
         for row in rows:
             row["label"] = labels[row["klass"]]
             row["hours"] = round(row["minutes"] / 60.0, 1)
             row["domain"] = accounts_domain + class_domains[row["klass"]]
         return rows
+
+    @api.model
+    def _kam_cockpit_pyramid_domains(self):
+        """The domain of the accounts of each pyramid class, made from the same rule
+        (``cockpit.pyramid_class``) over the four (key account, bought) pairs."""
+        pairs = defaultdict(list)
+        for is_key in (True, False):
+            for bought in (True, False):
+                pairs[cockpit.pyramid_class(is_key, bought)].append(
+                    [
+                        ("kam_is_key_account", "=", is_key),
+                        ("kam_purchase_count_12m", ">" if bought else "<=", 0),
+                    ]
+                )
+        return {klass: expression.OR(domains) for klass, domains in pairs.items()}
 
     # -- cadence compliance
     @api.model
@@ -386,7 +392,7 @@ class KamCockpit(models.AbstractModel):
         breaches = dict(history._read_group(breach_domain, ["manager_id"], ["__count"]))
         overdue_domain = self._kam_cockpit_accounts_domain(team_id) + [
             ("kam_manager_id", "!=", False),
-            ("kam_next_contact_date", "<=", fields.Date.to_string(today)),
+            *partners._kam_overdue_domain(today),
         ]
         overdue_now = dict(
             partners._read_group(overdue_domain, ["kam_manager_id"], ["__count"])

@@ -1,16 +1,14 @@
 import datetime
-import logging
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..logic import cadence, cockpit, revenue, scoring, tiering
-
-_logger = logging.getLogger(__name__)
 
 TIERS = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
 TEMPERATURES = [
@@ -53,6 +51,8 @@ KAM_OWNED_FIELDS = {
     "kam_company_size",
     "kam_score_ids",
 }
+# The field behind each kind of move the account history records.
+KAM_HISTORY_FIELDS = {kind: f"kam_{kind}" for kind in cockpit.HISTORY_KINDS}
 # Fields only the directors write.
 KAM_DIRECTOR_FIELDS = {"kam_tier_override", "kam_tier_override_reason"}
 
@@ -118,6 +118,9 @@ class ResPartner(models.Model):
     kam_tier_computed = fields.Selection(
         TIERS, "Computed Tier", readonly=True, copy=False
     )
+    # A director's override is tracked in the chatter: who decided it and why. The
+    # tier and quadrant moves themselves have one record, the account history
+    # (kam.account.history), which also says what caused them: they are not tracked.
     kam_tier_override = fields.Selection(
         TIERS, "Tier Override", tracking=True, copy=False
     )
@@ -129,7 +132,6 @@ class ResPartner(models.Model):
         compute="_compute_kam_tier",
         store=True,
         index=True,
-        tracking=True,
     )
     kam_is_key_account = fields.Boolean(
         "Key Account", compute="_compute_kam_is_key_account", store=True, index=True
@@ -168,7 +170,6 @@ class ResPartner(models.Model):
         compute="_compute_kam_quadrant",
         store=True,
         index=True,
-        tracking=True,
     )
     kam_relationship_type = fields.Selection(
         RELATIONSHIP_TYPES, "Relationship Type", tracking=True
@@ -362,13 +363,21 @@ class ResPartner(models.Model):
                 self.env._("Search overdue contacts with = or != and a boolean.")
             )
         today = fields.Date.context_today(self)
-        overdue = [("kam_next_contact_date", "<=", today)]
+        overdue = self._kam_overdue_domain(today)
         if (operator == "=") == value:
             return overdue
+        return ["!", *expression.normalize_domain(overdue)]
+
+    @api.model
+    def _kam_overdue_domain(self, today):
+        """The accounts overdue on ``today``: the domain form of cadence.is_overdue."""
         return [
-            "|",
-            ("kam_next_contact_date", "=", False),
-            ("kam_next_contact_date", ">", today),
+            ("kam_next_contact_date", "!=", False),
+            (
+                "kam_next_contact_date",
+                "<",
+                fields.Date.to_string(cadence.overdue_before(today)),
+            ),
         ]
 
     @api.depends("kam_tier", "kam_revenue_12m", "company_id")
@@ -558,11 +567,10 @@ class ResPartner(models.Model):
     def _kam_history_snapshot(self):
         """{account id: {kind: value}} of tier, quadrant and temperature of ``self``,
         as they stand: one read for the batch (pending computes included)."""
-        fnames = list(cockpit.HISTORY_FIELDS.values())
-        self.fetch(fnames)
+        self.fetch(list(KAM_HISTORY_FIELDS.values()))
         return {
             partner.id: {
-                kind: partner[fname] for kind, fname in cockpit.HISTORY_FIELDS.items()
+                kind: partner[fname] for kind, fname in KAM_HISTORY_FIELDS.items()
             }
             for partner in self
         }
@@ -748,12 +756,13 @@ class ResPartner(models.Model):
             SQL(
                 """
                 SELECT r.partner_id,
-                       SUM(r.amount) FILTER (WHERE r.day >= %(start)s AND r.day <=
-                       %(today)s),
-                       SUM(r.amount) FILTER (WHERE r.day >= %(prev)s AND r.day <
-                       %(start)s),
-                       COUNT(*) FILTER (WHERE r.day >= %(start)s AND r.day <= %(today)s
-                       AND r.amount > 0)
+                       SUM(r.amount)
+                           FILTER (WHERE r.day >= %(start)s AND r.day <= %(today)s),
+                       SUM(r.amount)
+                           FILTER (WHERE r.day >= %(prev)s AND r.day < %(start)s),
+                       COUNT(*)
+                           FILTER (WHERE r.day >= %(start)s AND r.day <= %(today)s
+                                     AND r.amount > 0)
                   FROM (%(rows)s) r
                  WHERE r.partner_id = ANY(%(ids)s)
               GROUP BY r.partner_id
@@ -784,9 +793,9 @@ class ResPartner(models.Model):
 
     def _kam_last_contacts(self):
         """Date of the last meaningful contact of each account of ``self`` and its
-        contacts:
-        done activities (logged calls included) and messages (not internal notes) on the
-        account or its opportunities, and meetings held with it. One query."""
+        contacts: done activities (logged calls included) and messages (not internal
+        notes) on the account or its opportunities, and meetings held with it, up to
+        now (a date in the future is no contact). One query."""
         comment = self.env.ref("mail.mt_comment").id
         self.env.cr.execute(
             SQL(
@@ -797,17 +806,17 @@ class ResPartner(models.Model):
                 ), contacts AS (
                     SELECT pe.account_id, m.date
                       FROM people pe
-                      JOIN mail_message m ON m.model = 'res.partner' AND m.res_id =
-                      pe.id
-                     WHERE (m.mail_activity_type_id IS NOT NULL OR m.subtype_id =
-                     %(comment)s)
+                      JOIN mail_message m
+                        ON m.model = 'res.partner' AND m.res_id = pe.id
+                     WHERE m.mail_activity_type_id IS NOT NULL
+                        OR m.subtype_id = %(comment)s
                     UNION ALL
                     SELECT pe.account_id, m.date
                       FROM people pe
                       JOIN crm_lead l ON l.partner_id = pe.id
                       JOIN mail_message m ON m.model = 'crm.lead' AND m.res_id = l.id
-                     WHERE (m.mail_activity_type_id IS NOT NULL OR m.subtype_id =
-                     %(comment)s)
+                     WHERE m.mail_activity_type_id IS NOT NULL
+                        OR m.subtype_id = %(comment)s
                     UNION ALL
                     SELECT pe.account_id, e.start
                       FROM people pe
@@ -1001,8 +1010,7 @@ class ResPartner(models.Model):
         open."""
         due = self.filtered(
             lambda p: p.kam_manager_id
-            and p.kam_next_contact_date
-            and p.kam_next_contact_date <= today
+            and cadence.is_due(p.kam_next_contact_date, today)
         )
         if not due:
             return
@@ -1032,7 +1040,7 @@ class ResPartner(models.Model):
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
                     "user_id": partner.kam_manager_id.id,
-                    "date_deadline": today,
+                    "date_deadline": partner.kam_next_contact_date,
                     "summary": self.env._(
                         "Tier %(tier)s contact due (every %(days)s days)",
                         tier=partner.kam_tier.upper(),

@@ -6,8 +6,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 class KamCase(TransactionCase):
     """Accounts, reps and a director on a clean slate: the demo data's opportunities
-    are put
-    aside so that the benchmark is the one the test builds."""
+    are put aside so that the benchmark is the one the test builds."""
 
     @classmethod
     def setUpClass(cls):

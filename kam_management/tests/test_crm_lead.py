@@ -21,7 +21,8 @@ class TestOpportunityOwner(KamCase):
         self.assertEqual(lead.kam_account_id, account)
         self.assertEqual(lead.kam_account_manager_id, self.rep2)
         lead.sudo().user_id = self.rep2
-        self.assertFalse(lead.kam_owner_mismatch)
+        # The deal is rep2's now: a rep who sees only their own deals cannot read it.
+        self.assertFalse(lead.with_user(self.rep2).kam_owner_mismatch)
 
     def test_unowned_account_keeps_the_salesperson(self):
         account = self._account("Free Co")
