@@ -29,8 +29,11 @@ OPTIONAL_MODULES = ("sale_crm",)
 
 # What Odoo's test runner logs (odoo/tests/result.py): one line when a test starts,
 # one when it fails or errors, one summary per run.
-STARTED = re.compile(r" odoo\.addons\.(\w+)\.tests\.\S+: Starting (\S+) \.\.\.")
-FAILED = re.compile(r" odoo\.addons\.(\w+)\.tests\.\S+: (FAIL|ERROR): (\S+)")
+STARTED = re.compile(r" odoo\.addons\.(\w+)\.tests\.(\S+): Starting (\S+) \.\.\.")
+FAILED = re.compile(
+    r" odoo\.addons\.(\w+)\.tests\.(\S+): (?:FAIL|ERROR): "
+    r"(?:Subtest )?(\S+(?: \(.*\))?)$"
+)
 
 
 def parse_log(path, modules):
@@ -38,13 +41,10 @@ def parse_log(path, modules):
     started, failed = set(), set()
     with open(path, encoding="utf-8", errors="replace") as log:
         for line in log:
-            match = STARTED.search(line)
+            match = STARTED.search(line) or FAILED.search(line.rstrip("\n"))
             if match and match.group(1) in modules:
-                started.add(f"{match.group(1)}: {match.group(2)}")
-                continue
-            match = FAILED.search(line)
-            if match and match.group(1) in modules:
-                failed.add(f"{match.group(1)}: {match.group(3)}")
+                name = f"{match.group(1)}.{match.group(2)}: {match.group(3)}"
+                (started if match.re is STARTED else failed).add(name)
     return started, failed
 
 
