@@ -10,9 +10,12 @@
 #       variables; ODOO_ARGS adds options to odoo (e.g. "--db_host 127.0.0.1").
 #
 # Other knobs: KAM_ADDONS (comma list to install, default all), KAM_SKIP_LINT=1,
-# PYTEST_ARGS (extra pytest arguments), KAM_HOST_SUITES=1 (or a comma list of modules):
-# after the tests, Odoo's own suites of crm, mail and sales_team (sale_crm where it is
-# available) with and without the addons, compared (scripts/host_suites.py).
+# PYTEST_ARGS (extra pytest arguments). After the tests, with Odoo (scripts/odoo_suites.py):
+#   KAM_ODOO_RUNNER=1   the addons' tests under Odoo's own runner (odoo-bin
+#                       --test-enable), the three together and each alone, no ERROR line;
+#   KAM_HOST_SUITES=1   (or a comma list of modules) Odoo's own suites of crm, mail and
+#                       sales_team (sale_crm where available) with and without the
+#                       addons: the same tests pass and fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,9 +76,13 @@ done
 # shellcheck disable=SC2086
 "$odoo_python" -m pytest tests "${test_dirs[@]}" --odoo-http \
     --odoo-database="$db" --odoo-addons-path="$addons_path" --odoo-log-level=warn ${PYTEST_ARGS:-}
+if [ "${KAM_ODOO_RUNNER:-0}" = 1 ]; then
+    echo "== the addons' tests under Odoo's runner, together and each alone"
+    "$odoo_python" scripts/odoo_suites.py addons
+fi
 if [ -n "${KAM_HOST_SUITES:-}" ]; then
     echo "== host suites with and without the addons"
     host_args=()
     [ "$KAM_HOST_SUITES" != 1 ] && host_args=(--modules "$KAM_HOST_SUITES")
-    "$odoo_python" scripts/host_suites.py "${host_args[@]}"
+    "$odoo_python" scripts/odoo_suites.py host "${host_args[@]}"
 fi
