@@ -1,5 +1,5 @@
 """The cockpit's figures of kam_management without Odoo: compliance rates and their
-trend, the pyramid against the 10/30/60 guideline (KAM_DOMAIN.md section 4), the
+trend, the pyramid against the 10/30/60 guideline (docs/METHOD.md#cockpit), the
 changes the account history records and the cadence breaches."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The KAM rules of kam_management, without Odoo (KAM_DOMAIN.md sections 1-4 and 7)."""
+"""The KAM rules of kam_management, without Odoo (docs/METHOD.md)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Contact cadence (docs/METHOD.md, "Contact cadence"): A every 30 days, B and C every
+"""Contact cadence (docs/METHOD.md#contact-cadence): A every 30 days, B and C every
 90, D every 180."""
 
 import datetime

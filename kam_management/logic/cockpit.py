@@ -1,4 +1,4 @@
-"""Figures of the director's cockpit (KAM_DOMAIN.md sections 2 and 4) as plain Python.
+"""Figures of the director's cockpit (docs/METHOD.md#cockpit) as plain Python.
 
 The models aggregate in SQL and hand the sums to these functions, so that the rules
 (what a compliance rate is, how the pyramid compares with the 10/30/60 guideline,

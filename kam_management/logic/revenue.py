@@ -1,4 +1,4 @@
-"""Revenue trend, decline alert and lifetime value (KAM_DOMAIN.md sections 3 and 7)."""
+"""Revenue trend, decline alert and lifetime value (docs/METHOD.md#revenue)."""
 
 
 def trend(current, previous):

@@ -1,5 +1,5 @@
-"""Strategic attention (KAM_DOMAIN.md section 4): weighted criteria and the quadrant
-matrix.
+"""Strategic attention: weighted criteria and the quadrant matrix
+(docs/METHOD.md#strategic-attention).
 
 Each criterion is rated 0 to 10 by the account manager and weighs on its axis
 (attractiveness, potential, relationship). An axis score is the weighted average, on

@@ -1,4 +1,4 @@
-"""Tiering by revenue potential, temperature and look-alikes (docs/METHOD.md, "Tiers").
+"""Tiering by revenue potential, temperature and look-alikes (docs/METHOD.md#tiers).
 
 Tier A accounts bring the benchmark revenue, tier B about 60% of it, tier C about 30%;
 tier D never bought and shows no prospects. An account is put in the tier whose
@@ -101,7 +101,8 @@ def temperature(
 
 
 def profile(industry, territory, size):
-    """The look-alike signature of an account: what KAM_DOMAIN.md compares."""
+    """The look-alike signature of an account: industry, territory and size
+    (docs/METHOD.md#tiers, look-alikes)."""
     return (industry or None, territory or None, size or None)
 
 

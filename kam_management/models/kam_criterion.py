@@ -11,8 +11,9 @@ AXES = [
 class KamCriterion(models.Model):
     """A criterion on which an account is rated, and its weight on its axis.
 
-    The lists come from Bacon, Millman, Sharpe and Wyman (KAM_DOMAIN.md section 4);
-    directors adapt them: criteria are data, not code.
+    The lists come from Bacon, Millman, Sharpe and Wyman
+    (docs/METHOD.md#strategic-attention); directors adapt them: criteria are data, not
+    code.
     """
 
     _name = "kam.criterion"
