@@ -6,51 +6,47 @@ from odoo.tests import TransactionCase, new_test_user
 
 class KamCase(TransactionCase):
     """Accounts, reps and a director on a clean slate: the demo data's opportunities
-    are put aside so that the benchmark is the one the test builds."""
+    are put aside so that the benchmark is the one the test builds.
+
+    The base of every KAM addon's tests (as ``sale_crm`` builds on ``crm``'s
+    ``TestCrmCommon``): the downstream bases extend it and adjust the class
+    attributes below rather than repeat the prelude.
+    """
+
+    # Context of the test environment: tracking on, as in production.
+    kam_context = {"tracking_disable": False, "mail_notrack": False}
+    # The users every test gets: attribute -> (login, name, group).
+    kam_users = {
+        "rep": ("kam_rep", "Rep One", "kam_management.group_kam_user"),
+        "rep2": ("kam_rep2", "Rep Two", "kam_management.group_kam_user"),
+        "director": ("kam_director", "Director", "kam_management.group_kam_manager"),
+    }
+    # The company's KAM settings the tests build on (the literature's levels).
+    kam_company_settings = {
+        "kam_revenue_source": "opportunity",
+        "kam_benchmark_method": "top",
+        "kam_benchmark_top_n": 5,
+        "kam_tier_b_ratio": 60.0,
+        "kam_tier_c_ratio": 30.0,
+        "kam_cadence_a": 30,
+        "kam_cadence_b": 90,
+        "kam_cadence_c": 90,
+        "kam_cadence_d": 180,
+    }
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=False, mail_notrack=False)
-        )
+        cls.env = cls.env(context=dict(cls.env.context, **cls.kam_context))
         cls.env.cr.execute("UPDATE crm_lead SET active = false")
         cls.env.invalidate_all()
         cls.company = cls.env.company
-        cls.company.write(
-            {
-                "kam_revenue_source": "opportunity",
-                "kam_benchmark_method": "top",
-                "kam_benchmark_top_n": 5,
-                "kam_tier_b_ratio": 60.0,
-                "kam_tier_c_ratio": 30.0,
-                "kam_cadence_a": 30,
-                "kam_cadence_b": 90,
-                "kam_cadence_c": 90,
-                "kam_cadence_d": 180,
-            }
-        )
-        cls.rep = new_test_user(
-            cls.env,
-            login="kam_rep",
-            tz=cls.env.user.tz,
-            groups="kam_management.group_kam_user",
-            name="Rep One",
-        )
-        cls.rep2 = new_test_user(
-            cls.env,
-            login="kam_rep2",
-            tz=cls.env.user.tz,
-            groups="kam_management.group_kam_user",
-            name="Rep Two",
-        )
-        cls.director = new_test_user(
-            cls.env,
-            login="kam_director",
-            tz=cls.env.user.tz,
-            groups="kam_management.group_kam_manager",
-            name="Director",
-        )
+        cls.company.write(cls.kam_company_settings)
+        for attribute, (login, name, groups) in cls.kam_users.items():
+            user = new_test_user(
+                cls.env, login=login, tz=cls.env.user.tz, groups=groups, name=name
+            )
+            setattr(cls, attribute, user)
         cls.won_stage = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         cls.open_stage = cls.env["crm.stage"].search([("is_won", "=", False)], limit=1)
         # "Today" is the users' (the daily job's) date, not the server's: they differ
