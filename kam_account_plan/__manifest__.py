@@ -2,7 +2,7 @@
     "name": "KAM Account Plan",
     "summary": "Key account plans: forecast, stakeholders, competitors, whitespace, "
     "action plan, partnership scorecard, risk signals and reviews",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kam-odoo/kam",
     "author": "KAM for Odoo",

@@ -1,3 +1,4 @@
+from . import kam_account_plan_guard_mixin
 from . import kam_partnership_criterion
 from . import kam_account_plan_line_mixin
 from . import kam_account_plan

@@ -1,12 +1,31 @@
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, is_html_empty
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, is_html_empty, sql
 
 from .. import logic
 
 OPEN_STATES = ("draft", "active", "review")
+# The database's guarantee of one open plan per account, company and period: two
+# transactions that each see no overlap (each one's Python check passes) cannot both
+# commit. Deferred, so that within one transaction the Python check speaks first, with
+# the plan in the way; create() and write() then check it at once. LEAST/GREATEST keep
+# a plan typed with its dates reversed from failing on the range: _check_dates refuses
+# it with a clear message. Created in init(), before any data file creates a plan.
+OPEN_PLAN_CONSTRAINT = "kam_account_plan_one_open_plan_per_period"
+OPEN_PLAN_EXCLUSION = (
+    "EXCLUDE USING gist (partner_id WITH =, company_id WITH =, "
+    "daterange(LEAST(date_start, date_end), GREATEST(date_start, date_end), '[]') "
+    "WITH &&) WHERE (state IN ({states})) DEFERRABLE INITIALLY DEFERRED"
+).format(states=", ".join(f"'{state}'" for state in OPEN_STATES))
+# Changing one of these on a plan is planning the account for a period.
+PLANNING_FIELDS = ("partner_id", "company_id", "date_start", "date_end")
+PERIOD_FIELDS = (*PLANNING_FIELDS, "state")
+# Whoever runs the review job holds this lock until their transaction ends.
+REVIEW_CRON_LOCK = "kam_account_plan.review_cron"
 RELATIONSHIP_TYPES = [
     ("potential", "Potential"),
     ("developing", "Developing"),
@@ -36,9 +55,15 @@ REVIEW_CRON_BATCH = 200
 class KamAccountPlan(models.Model):
     _name = "kam.account.plan"
     _description = "Key Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "kam.account.plan.guard.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _system_fields = (
+        "code",
+        "previous_plan_id",
+        "last_review_date",
+        "last_reviewer_id",
+    )
 
     # Identification -------------------------------------------------------------------
     name = fields.Char("Title", required=True, tracking=True)
@@ -65,6 +90,7 @@ class KamAccountPlan(models.Model):
         tracking=True,
         index=True,
         default=lambda self: self.env.user,
+        check_company=True,
         domain="[('share', '=', False)]",
     )
     team_user_ids = fields.Many2many(
@@ -73,6 +99,7 @@ class KamAccountPlan(models.Model):
         "plan_id",
         "user_id",
         string="Account Team",
+        check_company=True,
         domain="[('share', '=', False)]",
         help="The people of our company who work the account with the owner.",
     )
@@ -81,6 +108,7 @@ class KamAccountPlan(models.Model):
         "Reviewer",
         tracking=True,
         default=lambda self: self._default_reviewer(),
+        check_company=True,
         domain="[('share', '=', False)]",
         help="The manager who reviews the plan and gets the review activities.",
     )
@@ -274,7 +302,10 @@ class KamAccountPlan(models.Model):
     review_cadence = fields.Selection(
         REVIEW_CADENCES, default="quarterly", required=True, tracking=True
     )
-    last_review_date = fields.Date(tracking=True, copy=False)
+    last_review_date = fields.Date(tracking=True, copy=False, readonly=True)
+    last_reviewer_id = fields.Many2one(
+        "res.users", "Last Reviewed By", copy=False, readonly=True
+    )
     next_review_date = fields.Date(
         compute="_compute_next_review_date", store=True, index=True
     )
@@ -306,10 +337,6 @@ class KamAccountPlan(models.Model):
         partner_model = self.env["res.partner"]
         evaluation_commands = None
         for vals in vals_list:
-            if vals.get("code", "/") == "/":
-                vals["code"] = (
-                    self.env["ir.sequence"].next_by_code("kam.account.plan") or "/"
-                )
             partner = partner_model.browse(vals.get("partner_id"))
             if not vals.get("name") and partner:
                 vals["name"] = self.env._(
@@ -329,7 +356,20 @@ class KamAccountPlan(models.Model):
                 vals["relationship_type"] = (
                     partner.commercial_partner_id.kam_relationship_type or False
                 )
-        return super().create(vals_list)
+        plans = super().create(vals_list)
+        plans._check_planning_right()
+        plans._check_open_plans_in_database()
+        return plans
+
+    @api.model
+    def _add_system_values(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        return [
+            vals
+            if vals.get("code", "/") != "/"
+            else {**vals, "code": sequence.next_by_code("kam.account.plan") or "/"}
+            for vals in super()._add_system_values(vals_list)
+        ]
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running(self):
@@ -343,8 +383,28 @@ class KamAccountPlan(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if set(PLANNING_FIELDS) & vals.keys():
+            self._check_planning_right()
+        if set(PERIOD_FIELDS) & vals.keys():
+            self._check_open_plans_in_database()
         if "state" in vals:
             self.action_ids._sync_activities()
+        return res
+
+    def init(self):
+        res = super().init()
+        cr = self.env.cr
+        # gist compares the account and company ids with btree_gist's operators.
+        cr.execute(SQL("CREATE EXTENSION IF NOT EXISTS btree_gist"))
+        current = sql.constraint_definition(cr, self._table, OPEN_PLAN_CONSTRAINT)
+        if current != OPEN_PLAN_EXCLUSION:
+            if current:
+                sql.drop_constraint(cr, self._table, OPEN_PLAN_CONSTRAINT)
+            # Fails the install or upgrade if open plans overlap: the migration of
+            # 18.0.1.1.0 closes the older ones first.
+            sql.add_constraint(
+                cr, self._table, OPEN_PLAN_CONSTRAINT, OPEN_PLAN_EXCLUSION
+            )
         return res
 
     # Constraints ----------------------------------------------------------------------
@@ -406,6 +466,67 @@ class KamAccountPlan(models.Model):
                             end=other.date_end,
                         )
                     )
+
+    def _check_open_plans_in_database(self):
+        """Check the exclusion constraint now rather than on commit: a plan saved
+        meanwhile by another transaction, which the Python check above cannot see,
+        makes this one fail here with a clear message."""
+        if not self:
+            return
+        self.flush_model(PERIOD_FIELDS)
+        # Built before the check: a failed statement aborts the transaction, no
+        # query (not even for a translation) runs after it.
+        message = self.env._(
+            "%(account)s already has an open account plan for this period, saved "
+            "meanwhile by someone else. Close it or choose another period.",
+            account=", ".join(self.partner_id.mapped("display_name")),
+        )
+        cr = self.env.cr
+        constraint = SQL.identifier(OPEN_PLAN_CONSTRAINT)
+        try:
+            cr.execute(
+                SQL("SET CONSTRAINTS %s IMMEDIATE", constraint), log_exceptions=False
+            )
+        except psycopg2.errors.ExclusionViolation as error:
+            raise ValidationError(message) from error
+        cr.execute(SQL("SET CONSTRAINTS %s DEFERRED", constraint))
+
+    def _check_planning_right(self):
+        """Only the account's key account manager, a member of the team of one of
+        its open plans, or a director plans the account for a period: a rep's plan on
+        somebody else's account would block its manager from planning that period."""
+        if self.env.su or self.env.user.has_group("kam_management.group_kam_manager"):
+            return
+        user = self.env.user
+        for plan in self:
+            if not plan._may_plan_account(user):
+                raise AccessError(
+                    self.env._(
+                        "Only the key account manager of %(account)s, its account "
+                        "team or a KAM director can plan this account.",
+                        account=plan.partner_id.commercial_partner_id.display_name,
+                    )
+                )
+
+    def _may_plan_account(self, user):
+        """Whether ``user`` manages the plan's account or is in the team of one of
+        the account's other open plans in the plan's company."""
+        self.ensure_one()
+        account = self.partner_id.commercial_partner_id.sudo()
+        if account.kam_manager_id == user:
+            return True
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("id", "!=", self.id),
+                    ("partner_id", "=", account.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "in", OPEN_STATES),
+                    ("team_user_ids", "in", user.id),
+                ],
+                limit=1,
+            )
+        )
 
     @api.constrains("partner_id")
     def _check_partner_is_commercial(self):
@@ -845,6 +966,7 @@ class KamAccountPlan(models.Model):
             raise UserError(
                 self.env._("Only active plans or plans under review can be reviewed.")
             )
+        self.check_access("write")
         self._record_review()
         self.activity_feedback(
             ["kam_account_plan.mail_activity_type_plan_review"],
@@ -853,14 +975,16 @@ class KamAccountPlan(models.Model):
         return True
 
     def _record_review(self):
-        """The review is done: the next one is due after the cadence, a plan under
-        review is active again. Only for active plans and plans under review."""
+        """The review is done, by the current user, today: the next one is due after
+        the cadence, a plan under review is active again. Only for active plans and
+        plans under review. The caller checked the user's right to record it."""
         plans = self.filtered(lambda plan: plan.state in ("active", "review"))
         if plans:
-            plans.write(
+            plans.sudo().write(
                 {
                     "state": "active",
                     "last_review_date": fields.Date.context_today(self),
+                    "last_reviewer_id": self.env.uid,
                 }
             )
 
@@ -874,7 +998,7 @@ class KamAccountPlan(models.Model):
         self.write({"state": "draft"})
         # The actions the closing cancelled are open again (activities come back on
         # activation); the ones cancelled on purpose stay cancelled.
-        self.action_ids.filtered("cancelled_by_close").write(
+        self.action_ids.filtered("cancelled_by_close").sudo().write(
             {"is_cancelled": False, "cancelled_by_close": False, "activity_id": False}
         )
         return True
@@ -901,7 +1025,6 @@ class KamAccountPlan(models.Model):
             {
                 "date_start": date_start,
                 "date_end": date_end,
-                "previous_plan_id": self.id,
                 "name": self.name,
                 "last_feedback_date": self.last_feedback_date,
             }
@@ -910,7 +1033,7 @@ class KamAccountPlan(models.Model):
             if values.get(field_name):
                 self._shift_line_commands(values[field_name], date_fields, months, days)
         # Stakeholders who left stay behind; the others start the new period with their
-        # current job position.
+        # current job position (function_at_plan is computed on creation).
         values["stakeholder_ids"] = [
             Command.create(
                 {
@@ -919,7 +1042,6 @@ class KamAccountPlan(models.Model):
                     "attitude": stakeholder.attitude,
                     "access_level": stakeholder.access_level,
                     "is_key": stakeholder.is_key,
-                    "function_at_plan": stakeholder.partner_id.function or False,
                     "last_contact_date": stakeholder.last_contact_date,
                     "note": stakeholder.note,
                     "sequence": stakeholder.sequence,
@@ -952,6 +1074,9 @@ class KamAccountPlan(models.Model):
         """Copy the plan into a new draft plan for the following period."""
         self.ensure_one()
         new_plan = self.create(self._prepare_next_period_values())
+        # The link to the previous plan is the system's: set once the user created
+        # the new plan with their own rights.
+        new_plan.sudo().previous_plan_id = self
         self._copy_whitespace_competitors(new_plan)
         self.message_post(
             body=self.env._(
@@ -1064,11 +1189,25 @@ class KamAccountPlan(models.Model):
         )
 
     @api.model
+    def _acquire_review_cron_lock(self):
+        """Take the review job's lock until the end of the transaction, ``False``
+        when another transaction holds it. Two runs that each looked for open review
+        activities before the other committed would raise each review twice."""
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", REVIEW_CRON_LOCK)
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _cron_schedule_reviews(self, batch_size=REVIEW_CRON_BATCH):
         """Raise a review activity for the reviewer of every plan whose review is due.
 
         Idempotent: a plan that already has an open review activity gets no second one.
+        Exclusive: a second run while one is under way (another worker, "Run
+        manually" while the scheduler runs it) does nothing.
         """
+        if not self._acquire_review_cron_lock():
+            return
         # The daily cron also keeps the stored pipeline and actuals current, so that
         # the ranking by gap is at most a day old.
         stale = self._plans_with_stale_figures()

@@ -20,6 +20,13 @@ class KamAccountPlanAction(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Action"
     _order = "plan_id, date_deadline, sequence, id"
+    _system_fields = (
+        "activity_id",
+        "date_done",
+        "done_by_id",
+        "is_cancelled",
+        "cancelled_by_close",
+    )
 
     partner_id = fields.Many2one(
         related="plan_id.partner_id", store=True, string="Key Account"
@@ -33,6 +40,7 @@ class KamAccountPlanAction(models.Model):
         "Owner",
         required=True,
         default=lambda self: self.env.user,
+        check_company=True,
         domain="[('share', '=', False)]",
     )
     date_deadline = fields.Date(
@@ -55,6 +63,7 @@ class KamAccountPlanAction(models.Model):
         index="btree_not_null",
     )
     date_done = fields.Date("Done On", readonly=True, copy=False)
+    done_by_id = fields.Many2one("res.users", "Done By", readonly=True, copy=False)
     is_cancelled = fields.Boolean("Cancelled", readonly=True, copy=False)
     cancelled_by_close = fields.Boolean(
         "Cancelled by Plan Closing",
@@ -142,7 +151,7 @@ class KamAccountPlanAction(models.Model):
         )
         if closing:
             closing.activity_id.filtered("active").sudo().unlink()
-            closing.filtered(lambda line: not line.is_cancelled).write(
+            closing.filtered(lambda line: not line.is_cancelled).sudo().write(
                 {"is_cancelled": True, "cancelled_by_close": True}
             )
         to_sync = self.filtered(
@@ -209,19 +218,22 @@ class KamAccountPlanAction(models.Model):
                 )
             activities = self.env["mail.activity"].create(create_vals_list)
             for line, activity in zip(create_lines, activities, strict=True):
-                line.activity_id = activity
+                line.sudo().activity_id = activity
 
     def action_cancel(self):
+        self.check_access("write")
         self.activity_id.filtered("active").sudo().unlink()
-        self.write({"is_cancelled": True, "cancelled_by_close": False})
+        self.sudo().write({"is_cancelled": True, "cancelled_by_close": False})
         return True
 
     def action_reopen(self):
-        self.write(
+        self.check_access("write")
+        self.sudo().write(
             {
                 "is_cancelled": False,
                 "cancelled_by_close": False,
                 "date_done": False,
+                "done_by_id": False,
                 "activity_id": False,
             }
         )
@@ -232,5 +244,13 @@ class KamAccountPlanAction(models.Model):
         """Mark done, through the activity when there is one (the chatter keeps it)."""
         with_activity = self.filtered(lambda line: line.activity_id.active)
         with_activity.activity_id.action_feedback()
-        (self - with_activity).write({"date_done": fields.Date.context_today(self)})
+        without_activity = self - with_activity
+        without_activity.check_access("write")
+        without_activity._record_done()
         return True
+
+    def _record_done(self):
+        """Done today by the current user. The caller checked the user's right."""
+        self.sudo().write(
+            {"date_done": fields.Date.context_today(self), "done_by_id": self.env.uid}
+        )

@@ -12,7 +12,10 @@ class KamAccountPlanIssue(models.Model):
     name = fields.Char("Issue", required=True)
     description = fields.Text()
     user_id = fields.Many2one(
-        "res.users", "Responsible", domain="[('share', '=', False)]"
+        "res.users",
+        "Responsible",
+        check_company=True,
+        domain="[('share', '=', False)]",
     )
     priority = fields.Selection([("0", "Normal"), ("1", "High")], default="0")
     date_start = fields.Date("Start")

@@ -9,6 +9,7 @@ class KamAccountPlanLineMixin(models.AbstractModel):
     lines into someone else's plan."""
 
     _name = "kam.account.plan.line.mixin"
+    _inherit = ["kam.account.plan.guard.mixin"]
     _description = "Account Plan Line"
     _check_company_auto = True
 

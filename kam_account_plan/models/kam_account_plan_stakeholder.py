@@ -49,11 +49,16 @@ class KamAccountPlanStakeholder(models.Model):
         required=True,
     )
     is_key = fields.Boolean("Key Stakeholder", default=True)
+    # A snapshot taken by the system: typed by hand, it would hide a role change.
+    # Precomputed: taken when the line is created, not at a later flush that would
+    # already see a new position.
     function_at_plan = fields.Char(
         "Job Position on Plan",
+        compute="_compute_function_at_plan",
+        store=True,
+        precompute=True,
         help="The contact's job position when added to the plan: a different current "
-        "position "
-        "signals a role change.",
+        "position signals a role change.",
     )
     current_function = fields.Char(
         related="partner_id.function", string="Current Job Position"
@@ -93,19 +98,12 @@ class KamAccountPlanStakeholder(models.Model):
                 current_function=contact.function,
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = self.env["res.partner"]
-        for vals in vals_list:
-            if "function_at_plan" not in vals and vals.get("partner_id"):
-                vals["function_at_plan"] = (
-                    partners.browse(vals["partner_id"]).function or False
-                )
-        return super().create(vals_list)
-
-    @api.onchange("partner_id")
-    def _onchange_partner_id(self):
-        self.function_at_plan = self.partner_id.function
+    # On the contact only: a later change of their job position is the role change
+    # the snapshot is there to reveal.
+    @api.depends("partner_id")
+    def _compute_function_at_plan(self):
+        for stakeholder in self:
+            stakeholder.function_at_plan = stakeholder.partner_id.function or False
 
     @api.constrains("partner_id", "plan_id")
     def _check_partner_of_account(self):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 
 
 class MailActivity(models.Model):
@@ -24,7 +24,7 @@ class MailActivity(models.Model):
             )
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if actions:
-            actions.write({"date_done": fields.Date.context_today(self)})
+            actions._record_done()
         if reviewed_plans:
             reviewed_plans.sudo()._record_review()
         return result

@@ -10,3 +10,8 @@ from . import test_plan_gap
 from . import test_competition
 from . import test_cockpit_risk
 from . import test_review_findings
+from . import test_plan_access
+from . import test_plan_input
+from . import test_plan_integrity
+from . import test_review_cron_concurrency
+from . import test_system_fields

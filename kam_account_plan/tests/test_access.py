@@ -27,6 +27,8 @@ class TestAccess(AccountPlanCase):
         plan.stakeholder_ids.role = "sponsor"
         plan.action_activate()
         self.assertEqual(self.plan.state, "active")
+        # A rep plans the accounts they manage (test_plan_access.py).
+        self.other_account.kam_manager_id = self.rep
         own = self.Plan.with_user(self.rep).create(
             self._plan_values(partner_id=self.other_account.id)
         )
