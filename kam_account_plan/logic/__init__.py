@@ -34,14 +34,3 @@ from .whitespace import (
 from .action import action_status
 from .competition import reason_summary
 from .plan_gap import actual_period, coverage_percent, gap_to_plan, pipeline_weighted
-from .inputs import (
-    MAX_DATE,
-    MAX_INTEGER,
-    MAX_MAGNITUDE,
-    MIN_DATE,
-    MIN_INTEGER,
-    is_valid_date,
-    is_valid_integer,
-    is_valid_number,
-    parse_date,
-)

@@ -1,4 +1,3 @@
-from . import kam_account_plan_guard_mixin
 from . import kam_partnership_criterion
 from . import kam_account_plan_line_mixin
 from . import kam_account_plan

@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, is_html_empty, sql
 
+from odoo.addons.kam_management.models.res_partner import RELATIONSHIP_TYPES
+
 from .. import logic
 
 OPEN_STATES = ("draft", "active", "review")
@@ -26,15 +28,6 @@ PLANNING_FIELDS = ("partner_id", "company_id", "date_start", "date_end")
 PERIOD_FIELDS = (*PLANNING_FIELDS, "state")
 # Whoever runs the review job holds this lock until their transaction ends.
 REVIEW_CRON_LOCK = "kam_account_plan.review_cron"
-RELATIONSHIP_TYPES = [
-    ("potential", "Potential"),
-    ("developing", "Developing"),
-    ("good_current", "Good current"),
-    ("strong_current", "Strong current"),
-    ("limited_share", "Limited current share"),
-    ("defensive", "Defensive or shrinking"),
-    ("declining", "Declining"),
-]
 REVIEW_CADENCES = [
     ("monthly", "Monthly"),
     ("quarterly", "Quarterly"),
@@ -55,15 +48,9 @@ REVIEW_CRON_BATCH = 200
 class KamAccountPlan(models.Model):
     _name = "kam.account.plan"
     _description = "Key Account Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "kam.account.plan.guard.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "kam.system.fields.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
-    _system_fields = (
-        "code",
-        "previous_plan_id",
-        "last_review_date",
-        "last_reviewer_id",
-    )
 
     # Identification -------------------------------------------------------------------
     name = fields.Char("Title", required=True, tracking=True)
@@ -349,27 +336,21 @@ class KamAccountPlan(models.Model):
                 vals["evaluation_ids"] = [
                     Command.create(dict(command[2])) for command in evaluation_commands
                 ]
-            if (
-                "relationship_type" not in vals
-                and "kam_relationship_type" in partner._fields
-            ):
+            if "relationship_type" not in vals:
                 vals["relationship_type"] = (
                     partner.commercial_partner_id.kam_relationship_type or False
                 )
         plans = super().create(vals_list)
+        plans._set_code()
         plans._check_planning_right()
         plans._check_open_plans_in_database()
         return plans
 
-    @api.model
-    def _add_system_values(self, vals_list):
+    def _set_code(self):
+        """The reference of new plans, from their sequence: the system's to give."""
         sequence = self.env["ir.sequence"]
-        return [
-            vals
-            if vals.get("code", "/") != "/"
-            else {**vals, "code": sequence.next_by_code("kam.account.plan") or "/"}
-            for vals in super()._add_system_values(vals_list)
-        ]
+        for plan in self.filtered(lambda p: p.code == "/"):
+            plan.sudo().code = sequence.next_by_code("kam.account.plan") or "/"
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running(self):

@@ -20,13 +20,6 @@ class KamAccountPlanAction(models.Model):
     _inherit = ["kam.account.plan.line.mixin"]
     _description = "Account Plan Action"
     _order = "plan_id, date_deadline, sequence, id"
-    _system_fields = (
-        "activity_id",
-        "date_done",
-        "done_by_id",
-        "is_cancelled",
-        "cancelled_by_close",
-    )
 
     partner_id = fields.Many2one(
         related="plan_id.partner_id", store=True, string="Key Account"

@@ -9,7 +9,7 @@ class KamAccountPlanLineMixin(models.AbstractModel):
     lines into someone else's plan."""
 
     _name = "kam.account.plan.line.mixin"
-    _inherit = ["kam.account.plan.guard.mixin"]
+    _inherit = ["kam.system.fields.mixin"]
     _description = "Account Plan Line"
     _check_company_auto = True
 

@@ -15,8 +15,9 @@ class KamCockpit(models.AbstractModel):
         """``{account id: [text]}``: the key stakeholders of the accounts' open plans
         who left or changed role, in one query for all accounts.
 
-        Key accounts fail most often through changes of key people (KAM_DOMAIN.md,
-        section 4): the director sees them beside the revenue and contact risks.
+        Key accounts fail most often through changes of key people
+        (docs/METHOD.md#accounts-at-risk): the director sees them beside the revenue and
+        contact risks.
         """
         stakeholders = self.env["kam.account.plan.stakeholder"].search_fetch(
             [

@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 
 class KamPartnershipCriterion(models.Model):
     _name = "kam.partnership.criterion"
-    _inherit = ["kam.account.plan.guard.mixin"]
+    _inherit = ["kam.system.fields.mixin"]
     _description = "Partnership Evaluation Criterion"
     _order = "sequence, id"
 

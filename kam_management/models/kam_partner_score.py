@@ -34,7 +34,6 @@ class KamPartnerScore(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._kam_check_system_fields(vals) for vals in vals_list]
         accounts = self.env["res.partner"].browse(
             {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
         )
@@ -43,7 +42,6 @@ class KamPartnerScore(models.Model):
         )
 
     def write(self, vals):
-        vals = self._kam_check_system_fields(vals)
         # Record rules judge a write on the values before it: moving a rating to
         # another account (or criterion) would slip past the owner rule.
         if not self.env.su and {"partner_id", "criterion_id"}.intersection(vals):

@@ -1,5 +1,7 @@
 from odoo import api, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
+
+from ..logic import inputs
 
 # The context key that makes a write *drop* the system-owned fields it carries instead
 # of refusing them. It can be forged over RPC, which is harmless: it only ever removes
@@ -9,20 +11,33 @@ DROP_SYSTEM_FIELDS = "kam_drop_system_fields"
 
 
 class KamSystemFieldsMixin(models.AbstractModel):
-    """Fields the system owns: written by the KAM jobs and computes only.
+    """What a caller may write in the fields of the KAM addons, checked in every
+    ``create`` and ``write``: the form, ``web_save``, an import (``load``), ``copy``
+    and the one2many commands of a parent form all end there.
 
-    A field declared by a KAM addon is owned by the system when it is computed or
-    declared ``readonly`` (revenue, tier, scores, last contact, audit fields...). A
-    view's ``readonly`` protects nothing: ``write``, ``create``, ``load`` (import),
-    ``web_save`` and one2many commands all reach the model over RPC. So every model
-    holding such fields calls :meth:`_kam_check_system_fields` from its ``create``
-    and ``write``: outside superuser mode (which no RPC call can enter) the values are
-    refused. The jobs and computes write through ``sudo()`` or the ORM's recompute,
-    which do not pass here.
+    - Fields the system owns are written by the system only. A field declared by a
+      KAM addon is owned by the system when it is computed (and takes no input) or
+      declared ``readonly``: revenue, tier, scores, last contact, totals, risk flags,
+      audit fields (done by/on, reviewed by/on)... A view's ``readonly`` protects
+      nothing, so outside superuser mode, which no RPC call can enter, their values
+      are refused, for a director too (directors change outcomes through the input
+      fields made for it, such as the tier override). The jobs and computes write
+      them through ``sudo()`` or the ORM's recompute, which do not pass here. A
+      context key can be forged over RPC, so none opens this door.
+    - Dates, numbers and whole numbers of the KAM fields are checked
+      (``logic.inputs``): a clear error instead of a traceback, and no NaN summed
+      into a total.
+
+    Only the KAM addons' own fields are judged: the host's fields keep the host's
+    rules.
     """
 
     _name = "kam.system.fields.mixin"
     _description = "KAM fields only the system writes"
+
+    @api.model
+    def _kam_field_is_ours(self, field):
+        return bool(field._module and field._module.startswith("kam_"))
 
     @api.model
     def _kam_system_fields(self):
@@ -30,16 +45,47 @@ class KamSystemFieldsMixin(models.AbstractModel):
         return {
             name
             for name, field in self._fields.items()
-            if field._module
-            and field._module.startswith("kam_")
+            if self._kam_field_is_ours(field)
             and (field.compute or field.readonly)
             and not field.inverse
         }
 
     @api.model
+    def default_get(self, fields_list):
+        # ``default_<field>`` context keys and user defaults (ir.default) are the
+        # caller's: a system field only gets the default its definition gives.
+        defaults = super().default_get(fields_list)
+        if self.env.su:
+            return defaults
+        for name in self._kam_system_fields().intersection(defaults):
+            field = self._fields[name]
+            if field.default:
+                value = field.convert_to_cache(
+                    field.default(self), self, validate=False
+                )
+                defaults[name] = field.convert_to_write(value, self)
+            else:
+                del defaults[name]
+        return defaults
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._kam_check_values(vals) for vals in vals_list]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        return super().write(self._kam_check_values(vals))
+
+    @api.model
+    def _kam_check_values(self, vals):
+        """The values of ``vals`` a caller may write: system fields refused (or, with
+        the drop key in context, removed), inputs checked. Returns the values."""
+        vals = self._kam_check_system_fields(vals)
+        self._kam_check_inputs(vals)
+        return vals
+
+    @api.model
     def _kam_check_system_fields(self, vals):
-        """Refuse (or, with the drop key in context, remove) the system-owned fields
-        of ``vals``; return the values to write."""
         if self.env.su:
             return vals
         forged = self._kam_system_fields().intersection(vals)
@@ -47,12 +93,59 @@ class KamSystemFieldsMixin(models.AbstractModel):
             return vals
         if self.env.context.get(DROP_SYSTEM_FIELDS):
             return {k: v for k, v in vals.items() if k not in forged}
-        labels = sorted(self._fields[name].string for name in forged)
         raise AccessError(
             self.env._(
-                "%(fields)s of %(model)s are computed by Key Account Management and "
-                "cannot be set by hand.",
-                fields=", ".join(labels),
+                "%(fields)s (%(model)s): set by the system only, they cannot be "
+                "written by hand.",
+                fields=", ".join(sorted(self._kam_field_label(n) for n in forged)),
                 model=self._description,
             )
         )
+
+    @api.model
+    def _kam_check_inputs(self, vals):
+        # The bounds go to the messages as plain names: the translation extractor reads
+        # the arguments of self.env._() as plain expressions.
+        min_date, max_date = inputs.MIN_DATE, inputs.MAX_DATE
+        min_integer, max_integer = inputs.MIN_INTEGER, inputs.MAX_INTEGER
+        max_number = f"{inputs.MAX_MAGNITUDE:,.0f}"
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or not self._kam_field_is_ours(field):
+                continue
+            label = self._kam_field_label(name)
+            if field.type == "date" and not inputs.is_valid_date(value):
+                message = self.env._(
+                    "%(field)s: “%(value)s” is not a valid date (a day between "
+                    "%(min)s and %(max)s).",
+                    min=min_date,
+                    max=max_date,
+                    field=label,
+                    value=value,
+                )
+            elif field.type in ("float", "monetary") and not inputs.is_valid_number(
+                value
+            ):
+                message = self.env._(
+                    "%(field)s: “%(value)s” is not a valid number (a finite number "
+                    "below %(max)s in absolute value).",
+                    max=max_number,
+                    field=label,
+                    value=value,
+                )
+            elif field.type == "integer" and not inputs.is_valid_integer(value):
+                message = self.env._(
+                    "%(field)s: “%(value)s” is not a valid whole number (between "
+                    "%(min)s and %(max)s).",
+                    min=min_integer,
+                    max=max_integer,
+                    field=label,
+                    value=value,
+                )
+            else:
+                continue
+            raise ValidationError(message)
+
+    @api.model
+    def _kam_field_label(self, name):
+        return self._fields[name]._description_string(self.env)

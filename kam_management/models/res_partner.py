@@ -491,16 +491,15 @@ class ResPartner(models.Model):
                 )
             )
 
+    # The system fields and the inputs are judged by kam.system.fields.mixin.
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._kam_check_system_fields(vals) for vals in vals_list]
         for vals in vals_list:
             if KAM_DIRECTOR_FIELDS.intersection(vals) or vals.get("kam_manager_id"):
                 self.browse()._kam_check_write_access(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        vals = self._kam_check_system_fields(vals)
         self._kam_check_write_access(vals)
         self._kam_check_reparent(vals)
         cause = self._kam_history_cause(vals)

@@ -1,4 +1,4 @@
-"""Sanity of the values a caller sends: dates a plan can live with, finite numbers.
+"""Sanity of the values a caller sends to a KAM field: real days, finite numbers.
 
 JSON-RPC hands over whatever the client sends: ``"2041-02-30"``, ``NaN``,
 ``Infinity`` or a 20-digit integer reach the models as they are. Checked here once,
@@ -9,11 +9,11 @@ every total it is summed into.
 import datetime
 import math
 
-# Plans are made for the business years around us. The bounds keep every period
-# arithmetic (the next period of the next period...) far from Python's year 9999.
+# Key account work happens in the business years around us. The bounds keep every
+# period arithmetic (the next period of the next period...) far from Python's year 9999.
 MIN_DATE = datetime.date(1900, 1, 1)
 MAX_DATE = datetime.date(2999, 12, 31)
-# No amount, quantity, hour count or weight of an account plan comes near this; a
+# No amount, quantity, hour count or weight of key account work comes near this; a
 # bigger one is a typing (or forging) error, and sums of such values overflow.
 MAX_MAGNITUDE = 1e15
 # PostgreSQL ``integer`` columns.
@@ -32,11 +32,17 @@ def parse_date(value):
     elif isinstance(value, datetime.date):
         day = value
     elif isinstance(value, str):
-        # fromisoformat() also takes "20410230" or week dates: only the form Odoo
-        # writes is a date here.
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        # fromisoformat() also takes "20410230" or week dates: only the forms Odoo
+        # reads are dates here, a day with or without a time (Odoo drops the time).
+        day_part = value[:10]
+        if (
+            len(value) < 10
+            or day_part[4] != "-"
+            or day_part[7] != "-"
+            or (len(value) > 10 and value[10] not in " T")
+        ):
             raise ValueError(f"not a YYYY-MM-DD date: {value!r}")
-        day = datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(day_part)
     else:
         raise ValueError(f"not a date: {value!r}")
     if not MIN_DATE <= day <= MAX_DATE:

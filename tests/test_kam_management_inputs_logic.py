@@ -1,4 +1,4 @@
-"""kam_account_plan/logic/inputs.py: the sanity of values sent over RPC."""
+"""kam_management/logic/inputs.py: the sanity of values sent over RPC."""
 
 import datetime
 import math
@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from .conftest import load_logic
 
-logic = load_logic("kam_account_plan")
+logic = load_logic("kam_management").inputs
+plan_logic = load_logic("kam_account_plan")
 
 
 def test_dates():
@@ -43,7 +44,7 @@ def test_a_date_is_valid_exactly_within_the_bounds(day):
 @given(st.dates(min_value=logic.MIN_DATE, max_value=logic.MAX_DATE))
 def test_the_next_period_of_a_valid_plan_never_overflows(day):
     """The longest valid plan still has a computable next period."""
-    start, end = logic.next_period(logic.MIN_DATE, day)
+    start, end = plan_logic.next_period(logic.MIN_DATE, day)
     assert start <= end
 
 
