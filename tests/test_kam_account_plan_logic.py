@@ -18,7 +18,7 @@ amounts = st.floats(min_value=0, max_value=1e9, allow_nan=False)
 probabilities = st.floats(min_value=0, max_value=100, allow_nan=False)
 
 
-# Forecast -----------------------------------------------------------------------------
+# -- forecast
 
 
 def test_weighted_amount_examples():
@@ -73,7 +73,7 @@ def test_achievement_percent():
     assert logic.achievement_percent(None, 100) == 0
 
 
-# Periods and review cadence -----------------------------------------------------------
+# -- periods and review cadence
 
 
 def test_add_months_clamps_to_month_end():
@@ -141,12 +141,9 @@ def test_next_review_date_is_after_its_base(cadence, start, last_review):
     assume(max(start, last_review or start).year < 2100)
     due = logic.next_review_date(cadence, start, last_review)
     assert due > (last_review or start)
-    assert logic.is_review_due(due, due)
-    assert not logic.is_review_due(due, due - datetime.timedelta(days=1))
-    assert not logic.is_review_due(None, due)
 
 
-# Stakeholders and risk signals --------------------------------------------------------
+# -- stakeholders and risk signals
 
 
 def _status(**kwargs):
@@ -177,8 +174,6 @@ def test_risk_signals_none_when_healthy():
     assert (
         logic.risk_signals(
             key_stakeholder_statuses=["active"],
-            last_contact_date=TODAY,
-            cadence_days=30,
             last_feedback_date=TODAY,
             feedback_silence_days=180,
             today=TODAY,
@@ -191,8 +186,7 @@ def test_risk_signals_all():
     signals = logic.risk_signals(
         key_stakeholder_statuses=["active", "left"],
         revenue_declining=True,
-        last_contact_date=TODAY - datetime.timedelta(days=31),
-        cadence_days=30,
+        contact_overdue=True,
         last_feedback_date=TODAY - datetime.timedelta(days=181),
         feedback_silence_days=180,
         today=TODAY,
@@ -200,18 +194,11 @@ def test_risk_signals_all():
     assert signals == list(logic.RISK_SIGNALS)
 
 
-def test_risk_contact_overdue_flag_from_kam_management_wins():
-    recent = {"last_contact_date": TODAY, "cadence_days": 30, "today": TODAY}
-    assert logic.risk_signals(contact_overdue_flag=True, **recent) == [
+def test_risk_contact_overdue_is_the_accounts_flag():
+    assert logic.risk_signals(contact_overdue=True, today=TODAY) == [
         logic.RISK_CONTACT_OVERDUE
     ]
-    assert (
-        logic.risk_signals(contact_overdue_flag=False, today=TODAY, cadence_days=30)
-        == []
-    )
-    assert logic.risk_signals(today=TODAY, cadence_days=30) == [
-        logic.RISK_CONTACT_OVERDUE
-    ]
+    assert logic.risk_signals(contact_overdue=False, today=TODAY) == []
 
 
 def test_risk_no_feedback_counts_from_plan_start():
@@ -229,16 +216,14 @@ def test_risk_no_feedback_counts_from_plan_start():
 @given(
     st.lists(st.sampled_from(["active", "role_changed", "left"])),
     st.booleans(),
-    st.one_of(st.none(), dates),
-    st.integers(min_value=0, max_value=400),
+    st.booleans(),
     dates,
 )
-def test_risk_signals_properties(statuses, declining, last_contact, cadence, today):
+def test_risk_signals_properties(statuses, declining, overdue, today):
     signals = logic.risk_signals(
         key_stakeholder_statuses=statuses,
         revenue_declining=declining,
-        last_contact_date=last_contact,
-        cadence_days=cadence,
+        contact_overdue=overdue,
         today=today,
     )
     assert len(signals) == len(set(signals))
@@ -247,15 +232,10 @@ def test_risk_signals_properties(statuses, declining, last_contact, cadence, tod
         s != "active" for s in statuses
     )
     assert (logic.RISK_REVENUE_DECLINE in signals) == declining
-    if cadence == 0:
-        assert logic.RISK_CONTACT_OVERDUE not in signals
-    elif last_contact is None:
-        assert logic.RISK_CONTACT_OVERDUE in signals
-    elif last_contact >= today:
-        assert logic.RISK_CONTACT_OVERDUE not in signals
+    assert (logic.RISK_CONTACT_OVERDUE in signals) == overdue
 
 
-# Scorecard ----------------------------------------------------------------------------
+# -- scorecard
 
 
 def test_scorecard_examples():
@@ -288,7 +268,7 @@ def test_scorecard_bounds_and_scale_invariance(lines):
         assert score == pytest.approx(scores.pop() * 20)
 
 
-# Whitespace ---------------------------------------------------------------------------
+# -- whitespace
 
 
 def test_whitespace_matrix():
@@ -339,7 +319,7 @@ def test_whitespace_potential(cells):
     assert 0 <= open_potential <= sum(p for _s, p in cells) + 1e-6
 
 
-# Action lines -------------------------------------------------------------------------
+# -- action lines
 
 
 def test_action_status():
@@ -356,7 +336,7 @@ def test_action_status():
     )
 
 
-# Plan against pipeline and actuals ----------------------------------------------------
+# -- plan against pipeline and actuals
 
 
 def test_pipeline_weighted_examples():
@@ -417,7 +397,7 @@ def test_gap_and_coverage_agree(forecast, actual, pipeline):
     )
 
 
-# Competition --------------------------------------------------------------------------
+# -- competition
 
 
 def test_reason_summary():

@@ -16,7 +16,6 @@ counts = st.integers(min_value=0, max_value=10**6)
 
 
 # -- rates and trends
-# ------------------------------------------------------------------
 def test_rate():
     assert cockpit.rate(1, 2) == 50.0
     assert cockpit.rate(2, 3) == 66.7
@@ -62,7 +61,6 @@ def test_weekly_rates_cover_every_week_once(rows):
 
 
 # -- pyramid
-# ------------------------------------------------------------------
 def test_pyramid_against_the_guideline():
     rows = cockpit.pyramid(
         {"key": 2, "ordinary": 1, "prospect": 2},
@@ -116,7 +114,6 @@ def test_pyramid_class():
 
 
 # -- history
-# ------------------------------------------------------------------
 def test_history_changes():
     before = {
         1: {"tier": "b", "quadrant": "key", "temperature": "warm"},

@@ -21,7 +21,6 @@ TIER_ORDER = {"d": 0, "c": 1, "b": 2, "a": 3}
 
 
 # -- benchmark and tiers
-# ------------------------------------------------------------------
 def test_benchmark_top_and_average():
     revenues = [10.0, 100.0, 0.0, 60.0, -5.0]
     assert tiering.benchmark(revenues) == 100.0
@@ -74,7 +73,6 @@ def test_benchmark_account_is_tier_a(top):
 
 
 # -- temperature
-# --------------------------------------------------------------------------
 def test_temperature_levels():
     assert tiering.temperature(100, "a", 100) == (100.0, "hot")
     assert tiering.temperature(10, "a", 100) == (10.0, "cold")
@@ -98,7 +96,6 @@ def test_temperature_monotone(bench, low, high):
 
 
 # -- look-alikes
-# --------------------------------------------------------------------------
 def test_lookalike_matches():
     ref = tiering.profile(1, ("ru", "msk"), "large")
     assert (
@@ -121,7 +118,6 @@ def test_lookalike_matches():
 
 
 # -- cadence
-# ------------------------------------------------------------------------------
 def test_cadence_defaults():
     assert [cadence.cadence_days(t) for t in "abcd"] == [30, 90, 90, 180]
     assert cadence.cadence_days(None) == 180
@@ -148,7 +144,6 @@ def test_never_contacted_is_due_from_fallback():
 
 
 # -- scoring
-# ------------------------------------------------------------------------------
 def test_weighted_score_and_quadrants():
     assert scoring.weighted_score([(10, 3), (2, 1)]) == pytest.approx(80.0)
     assert scoring.weighted_score([]) is None
@@ -171,7 +166,6 @@ def test_weighted_score_in_range(ratings):
 
 
 # -- revenue
-# ------------------------------------------------------------------------------
 def test_trend_decline_and_lifetime_value():
     assert revenue.trend(80, 100) == pytest.approx(-20.0)
     assert revenue.trend(100, 0) is None

@@ -8,7 +8,7 @@ from .period import (
     shift_date,
     whole_months,
 )
-from .review import REVIEW_INTERVAL_MONTHS, is_review_due, next_review_date
+from .review import REVIEW_INTERVAL_MONTHS, next_review_date
 from .risk import (
     RISK_CONTACT_OVERDUE,
     RISK_NO_FEEDBACK,

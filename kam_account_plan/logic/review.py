@@ -21,8 +21,3 @@ def next_review_date(cadence, date_start, last_review_date=None):
     if not months or not base:
         return None
     return add_months(base, months)
-
-
-def is_review_due(next_review, today):
-    """Whether a review due on ``next_review`` is due on ``today``."""
-    return bool(next_review) and next_review <= today

@@ -16,34 +16,22 @@ RISK_SIGNALS = (
 )
 
 
-def contact_overdue(last_contact_date, cadence_days, today):
-    """No contact within the cadence: never contacted, or last contact too old."""
-    if not cadence_days or cadence_days <= 0:
-        return False
-    if not last_contact_date:
-        return True
-    return last_contact_date + datetime.timedelta(days=cadence_days) < today
-
-
 def risk_signals(
     *,
     key_stakeholder_statuses=(),
     revenue_declining=False,
-    last_contact_date=None,
-    cadence_days=0,
+    contact_overdue=False,
     last_feedback_date=None,
     feedback_silence_days=0,
     plan_start=None,
-    contact_overdue_flag=None,
     today,
 ):
     """The risk signals raised for a plan, in the order of ``RISK_SIGNALS``.
 
     - a key stakeholder left or changed role (the most common cause of losing a key
       account);
-    - revenue decline (as computed by kam_management);
-    - no contact within the cadence (``contact_overdue_flag`` when the caller knows it,
-      else derived from ``last_contact_date`` and ``cadence_days``);
+    - revenue decline and no contact within the cadence: the account's own flags, as
+      kam_management computes them (its cadence rule is the one rule of overdue);
     - no complaint nor feedback for ``feedback_silence_days`` ("no complaints means
       the relationship is going downhill"), counted from the last feedback or, when
       none was ever recorded, from the start of the plan.
@@ -53,9 +41,7 @@ def risk_signals(
         signals.append(RISK_STAKEHOLDER_CHANGE)
     if revenue_declining:
         signals.append(RISK_REVENUE_DECLINE)
-    if contact_overdue_flag is None:
-        contact_overdue_flag = contact_overdue(last_contact_date, cadence_days, today)
-    if contact_overdue_flag:
+    if contact_overdue:
         signals.append(RISK_CONTACT_OVERDUE)
     if feedback_silence_days and feedback_silence_days > 0:
         since = last_feedback_date or plan_start

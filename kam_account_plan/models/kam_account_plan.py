@@ -52,7 +52,7 @@ class KamAccountPlan(models.Model):
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
-    # Identification -------------------------------------------------------------------
+    # -- identification
     name = fields.Char("Title", required=True, tracking=True)
     code = fields.Char(
         "Reference", readonly=True, copy=False, default="/", index="trigram"
@@ -120,7 +120,7 @@ class KamAccountPlan(models.Model):
     )
     color = fields.Integer()
 
-    # Sections (Bacon, "Selling to Major Accounts") ------------------------------------
+    # -- sections (Bacon, "Selling to Major Accounts")
     executive_summary = fields.Html(help="Purpose and direction of the plan.")
     customer_overview = fields.Html(help="The customer's profile.")
     competitor_comparison = fields.Html(help="The main competitors and how we compare.")
@@ -149,7 +149,7 @@ class KamAccountPlan(models.Model):
         help="No complaints for a long time means the relationship is going downhill.",
     )
 
-    # Lines ----------------------------------------------------------------------------
+    # -- lines
     revenue_line_ids = fields.One2many(
         "kam.account.plan.revenue.line", "plan_id", "Revenue Forecast", copy=True
     )
@@ -181,7 +181,7 @@ class KamAccountPlan(models.Model):
         "kam.account.plan.investment", "plan_id", "Investment", copy=True
     )
 
-    # Totals ---------------------------------------------------------------------------
+    # -- totals
     forecast_total = fields.Monetary(
         "Forecast", compute="_compute_forecast_totals", store=True
     )
@@ -269,7 +269,7 @@ class KamAccountPlan(models.Model):
     action_count = fields.Integer(compute="_compute_action_count")
     action_overdue_count = fields.Integer(compute="_compute_action_count")
 
-    # Risk signals ---------------------------------------------------------------------
+    # -- risk signals
     risk_stakeholder_change = fields.Boolean(
         "Key Stakeholder Left or Changed Role", compute="_compute_risks"
     )
@@ -285,7 +285,7 @@ class KamAccountPlan(models.Model):
         "At Risk", compute="_compute_risks", search="_search_is_at_risk"
     )
 
-    # Review cadence -------------------------------------------------------------------
+    # -- review cadence
     review_cadence = fields.Selection(
         REVIEW_CADENCES, default="quarterly", required=True, tracking=True
     )
@@ -297,7 +297,7 @@ class KamAccountPlan(models.Model):
         compute="_compute_next_review_date", store=True, index=True
     )
 
-    # Defaults -------------------------------------------------------------------------
+    # -- defaults
     @api.model
     def _default_reviewer(self):
         """The leader of the user's sales team, else the user."""
@@ -388,7 +388,7 @@ class KamAccountPlan(models.Model):
             )
         return res
 
-    # Constraints ----------------------------------------------------------------------
+    # -- constraints
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for plan in self:
@@ -535,7 +535,7 @@ class KamAccountPlan(models.Model):
                 else plan.name
             )
 
-    # Computes -------------------------------------------------------------------------
+    # -- computes
     @api.depends("revenue_line_ids.amount", "revenue_line_ids.probability")
     def _compute_forecast_totals(self):
         for plan in self:
@@ -553,20 +553,19 @@ class KamAccountPlan(models.Model):
             plan.forecast_total = totals["total"]
             plan.forecast_weighted = totals["weighted"]
 
-    def _get_actual_revenue(self):
-        """``{plan id: actual revenue over the plan period}``, one call per period."""
+    def _get_revenue(self, period_of):
+        """``{plan id: revenue of its account over period_of(plan)}`` (a (from, to)
+        pair, or None for no period), in the plan's company: one
+        ``_kam_revenue_by_partner`` call per company (its revenue source) and period,
+        whatever the number of plans."""
         result = dict.fromkeys(self.ids, 0.0)
+        groups = defaultdict(lambda: self.browse())
+        for plan in self.filtered(lambda p: p.id and p.partner_id):
+            period = period_of(plan)
+            if period:
+                groups[(plan.company_id, *period)] |= plan
         partner_model = self.env["res.partner"]
-        if not hasattr(partner_model, "_kam_revenue_by_partner"):
-            return result
-        # One query per company (its revenue source) and period.
-        by_period = {}
-        for plan in self:
-            if plan.id and plan.partner_id and plan.date_start and plan.date_end:
-                key = (plan.company_id, plan.date_start, plan.date_end)
-                by_period.setdefault(key, []).append(plan.id)
-        for (company, date_from, date_to), plan_ids in by_period.items():
-            plans = self.browse(plan_ids)
+        for (company, date_from, date_to), plans in groups.items():
             revenue = partner_model.with_company(company)._kam_revenue_by_partner(
                 date_from,
                 date_to,
@@ -578,6 +577,14 @@ class KamAccountPlan(models.Model):
                     plan.partner_id.commercial_partner_id.id, 0.0
                 )
         return result
+
+    def _get_actual_revenue(self):
+        """``{plan id: actual revenue over the whole plan period}``."""
+        return self._get_revenue(
+            lambda plan: (plan.date_start, plan.date_end)
+            if plan.date_start and plan.date_end
+            else None
+        )
 
     @api.depends("partner_id", "date_start", "date_end", "forecast_weighted")
     def _compute_actual_revenue(self):
@@ -649,33 +656,11 @@ class KamAccountPlan(models.Model):
         return result
 
     def _get_actual_to_date(self):
-        """``{plan id: revenue from the plan start to today or the plan end}``.
-
-        One ``_kam_revenue_by_partner`` call per company (its revenue source) and
-        period, whatever the number of plans.
-        """
-        result = dict.fromkeys(self.ids, 0.0)
-        partner_model = self.env["res.partner"]
-        if not hasattr(partner_model, "_kam_revenue_by_partner"):
-            return result
+        """``{plan id: revenue from the plan start to today or the plan end}``."""
         today = fields.Date.context_today(self)
-        groups = defaultdict(lambda: self.browse())
-        for plan in self.filtered(lambda p: p.id and p.partner_id):
-            period = logic.actual_period(plan.date_start, plan.date_end, today)
-            if period:
-                groups[(plan.company_id, *period)] |= plan
-        for (company, date_from, date_to), plans in groups.items():
-            revenue = partner_model.with_company(company)._kam_revenue_by_partner(
-                date_from,
-                date_to,
-                partner_ids=plans.partner_id.commercial_partner_id.ids,
-                company_ids=company.ids,
-            )
-            for plan in plans:
-                result[plan.id] = revenue.get(
-                    plan.partner_id.commercial_partner_id.id, 0.0
-                )
-        return result
+        return self._get_revenue(
+            lambda plan: logic.actual_period(plan.date_start, plan.date_end, today)
+        )
 
     @api.depends(
         "partner_id", "company_id", "date_start", "date_end", "state", "forecast_total"
@@ -816,28 +801,21 @@ class KamAccountPlan(models.Model):
             .get_param(FEEDBACK_SILENCE_PARAM, 180)
             or 0
         )
-        partner_fields = self.env["res.partner"]._fields
         result = {}
         for plan in self:
             partner = plan.partner_id.commercial_partner_id
             key_stakeholders = plan.stakeholder_ids.filtered("is_key")
-            values = {
-                "key_stakeholder_statuses": key_stakeholders.mapped("status"),
-                "last_feedback_date": plan.last_feedback_date,
-                "feedback_silence_days": silence,
-                "plan_start": plan.date_start,
-                "today": today,
-            }
-            if "kam_revenue_declining" in partner_fields:
-                values["revenue_declining"] = partner.kam_revenue_declining
-            if "kam_is_overdue" in partner_fields:
-                # kam_management owns the contact cadence: its overdue flag is the
-                # reference.
-                values["contact_overdue_flag"] = partner.kam_is_overdue
-            else:
-                dates = [d for d in key_stakeholders.mapped("last_contact_date") if d]
-                values["last_contact_date"] = max(dates) if dates else None
-            result[plan.id] = logic.risk_signals(**values)
+            # kam_management owns the revenue trend and the contact cadence: the
+            # account's flags are the reference.
+            result[plan.id] = logic.risk_signals(
+                key_stakeholder_statuses=key_stakeholders.mapped("status"),
+                revenue_declining=partner.kam_revenue_declining,
+                contact_overdue=partner.kam_is_overdue,
+                last_feedback_date=plan.last_feedback_date,
+                feedback_silence_days=silence,
+                plan_start=plan.date_start,
+                today=today,
+            )
         return result
 
     @api.depends(
@@ -909,7 +887,7 @@ class KamAccountPlan(models.Model):
             "risk_no_feedback",
         ]
 
-    # Onchanges ------------------------------------------------------------------------
+    # -- onchanges
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         partner = self.partner_id.commercial_partner_id
@@ -917,12 +895,12 @@ class KamAccountPlan(models.Model):
             return
         if not self.name:
             self.name = self.env._("%(account)s account plan", account=partner.name)
-        if "kam_relationship_type" in partner._fields and not self.relationship_type:
+        if not self.relationship_type:
             self.relationship_type = partner.kam_relationship_type
-        if "kam_manager_id" in partner._fields and partner.kam_manager_id:
+        if partner.kam_manager_id:
             self.user_id = partner.kam_manager_id
 
-    # Actions --------------------------------------------------------------------------
+    # -- actions
     def action_activate(self):
         for plan in self:
             if plan.state not in ("draft", "review"):
@@ -1127,7 +1105,7 @@ class KamAccountPlan(models.Model):
         action["context"] = {"default_plan_id": self.id}
         return action
 
-    # Review cron ----------------------------------------------------------------------
+    # -- review cron
     @api.model
     def _review_activity_type(self):
         return self.env.ref(

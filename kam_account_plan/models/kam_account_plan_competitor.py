@@ -36,7 +36,7 @@ class KamAccountPlanCompetitor(models.Model):
     weaknesses = fields.Text()
     counter_tactics = fields.Text("Our Counter-Tactics")
 
-    # Win/loss record (from the opportunities, not stored: it moves with every deal) ---
+    # -- win/loss record (from the opportunities, not stored: it moves with every deal)
     lost_count = fields.Integer(
         "Lost to Them (Account)",
         compute="_compute_win_loss",
@@ -95,7 +95,7 @@ class KamAccountPlanCompetitor(models.Model):
                     )
                 )
 
-    # Win/loss -------------------------------------------------------------------------
+    # -- win/loss
     @api.model
     def _lost_to_domain(self, competitors):
         """Opportunities lost to ``competitors``: archived with probability 0."""
@@ -183,30 +183,28 @@ class KamAccountPlanCompetitor(models.Model):
             )
         ]
 
+    # The four buttons of a competitor line: the deals lost to it or won against it,
+    # at this account or at every account.
     def action_view_lost(self):
-        competitors = self.competitor_partner_id.commercial_partner_id
-        return self._action_view_opportunities(
-            self._lost_to_domain(competitors) + self._account_domain(),
-            self.env._("Lost to %(competitor)s", competitor=self.name),
-        )
+        return self._action_view_outcome("lost", at_account=True)
 
     def action_view_lost_all(self):
-        competitors = self.competitor_partner_id.commercial_partner_id
-        return self._action_view_opportunities(
-            self._lost_to_domain(competitors),
-            self.env._("Lost to %(competitor)s", competitor=self.name),
-        )
+        return self._action_view_outcome("lost", at_account=False)
 
     def action_view_won(self):
-        competitors = self.competitor_partner_id.commercial_partner_id
-        return self._action_view_opportunities(
-            self._won_against_domain(competitors) + self._account_domain(),
-            self.env._("Won against %(competitor)s", competitor=self.name),
-        )
+        return self._action_view_outcome("won", at_account=True)
 
     def action_view_won_all(self):
+        return self._action_view_outcome("won", at_account=False)
+
+    def _action_view_outcome(self, outcome, at_account):
         competitors = self.competitor_partner_id.commercial_partner_id
-        return self._action_view_opportunities(
-            self._won_against_domain(competitors),
-            self.env._("Won against %(competitor)s", competitor=self.name),
-        )
+        if outcome == "lost":
+            domain = self._lost_to_domain(competitors)
+            title = self.env._("Lost to %(competitor)s", competitor=self.name)
+        else:
+            domain = self._won_against_domain(competitors)
+            title = self.env._("Won against %(competitor)s", competitor=self.name)
+        if at_account:
+            domain += self._account_domain()
+        return self._action_view_opportunities(domain, title)

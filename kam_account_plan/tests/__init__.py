@@ -9,7 +9,7 @@ from . import test_form
 from . import test_plan_gap
 from . import test_competition
 from . import test_cockpit_risk
-from . import test_review_findings
+from . import test_plan_lifecycle
 from . import test_plan_access
 from . import test_plan_input
 from . import test_plan_integrity

@@ -1,47 +1,32 @@
 import contextlib
 import datetime
 
-from odoo.tests import TransactionCase, new_test_user
+from odoo.addons.kam_management.tests.common import KamCase
 
 
-class AccountPlanCase(TransactionCase):
-    """A key account with contacts, reps, a director, a plain salesman and a plan."""
+class AccountPlanCase(KamCase):
+    """A key account with contacts, reps, a director, a plain salesman and a plan, on
+    kam_management's test base (its users, clean slate and revenue source)."""
+
+    kam_context = {"tracking_disable": True, "mail_create_nolog": True}
+    kam_users = {
+        "rep": ("kap_rep", "Plan Rep", "kam_management.group_kam_user"),
+        "rep2": ("kap_rep2", "Other Rep", "kam_management.group_kam_user"),
+        "director": (
+            "kap_director",
+            "Plan Director",
+            "kam_management.group_kam_manager",
+        ),
+        "salesman": (
+            "kap_salesman",
+            "Plain Salesman",
+            "sales_team.group_sale_salesman",
+        ),
+    }
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True)
-        )
-        # The demo data's opportunities would count as revenue: put them aside.
-        cls.env.cr.execute("UPDATE crm_lead SET active = false")
-        cls.env.invalidate_all()
-        cls.company = cls.env.company
-        cls.company.kam_revenue_source = "opportunity"
-        cls.rep = new_test_user(
-            cls.env,
-            login="kap_rep",
-            groups="kam_management.group_kam_user",
-            name="Plan Rep",
-        )
-        cls.rep2 = new_test_user(
-            cls.env,
-            login="kap_rep2",
-            groups="kam_management.group_kam_user",
-            name="Other Rep",
-        )
-        cls.director = new_test_user(
-            cls.env,
-            login="kap_director",
-            groups="kam_management.group_kam_manager",
-            name="Plan Director",
-        )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="kap_salesman",
-            groups="sales_team.group_sale_salesman",
-            name="Plain Salesman",
-        )
         Partner = cls.env["res.partner"]
         cls.account = Partner.create(
             {"name": "Globex", "is_company": True, "kam_manager_id": cls.rep.id}
@@ -73,22 +58,6 @@ class AccountPlanCase(TransactionCase):
             "date_end": cls.date_end,
             **values,
         }
-
-    @classmethod
-    def _sale(cls, partner, amount, day):
-        """A won opportunity of ``amount`` closed on ``day``."""
-        won = cls.env["crm.stage"].search([("is_won", "=", True)], limit=1)
-        lead = cls.env["crm.lead"].create(
-            {
-                "name": f"Deal {partner.name} {amount}",
-                "type": "opportunity",
-                "partner_id": partner.id,
-                "expected_revenue": amount,
-                "stage_id": won.id,
-            }
-        )
-        lead.date_closed = datetime.datetime.combine(day, datetime.time(12))
-        return lead
 
     @contextlib.contextmanager
     def assertRaisesText(self, exception, text):

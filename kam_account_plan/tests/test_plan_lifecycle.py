@@ -10,8 +10,10 @@ from .common import AccountPlanCase
 
 
 @tagged("post_install", "-at_install")
-class TestReviewFindings(AccountPlanCase):
-    """Fixes of the review: copy, dates, multi-company, access, activities, input."""
+class TestPlanLifecycle(AccountPlanCase):
+    """A plan through its life: copied to the next period, its actuals and pipeline,
+    its lines and their access, review, bad input, close and reset, the activities of
+    its action plan."""
 
     def _competitors_and_whitespace(self, plan):
         rival = self.env["res.partner"].create({"name": "Acme", "is_company": True})
@@ -49,7 +51,7 @@ class TestReviewFindings(AccountPlanCase):
         self.assertEqual(cells["Plant B"].competitor_id.name, "Acme Corp")
         self.assertEqual(cells["Plant C"].competitor_id.name, "Vandelay")
 
-    # 1 ------------------------------------------------------------------------------
+    # -- copies keep the whitespace competitors
     def test_copy_to_next_period_maps_whitespace_competitors(self):
         self._competitors_and_whitespace(self.plan)
         action = self.plan.action_copy_to_next_period()
@@ -64,7 +66,7 @@ class TestReviewFindings(AccountPlanCase):
         new = self.plan.copy()
         self._check_copied_cells(new)
 
-    # 2 ------------------------------------------------------------------------------
+    # -- copies to the next period keep whole months
     def test_copy_yearly_plan_keeps_months(self):
         self.plan.action_close()
         plan = self.Plan.create(
@@ -151,7 +153,7 @@ class TestReviewFindings(AccountPlanCase):
         self.assertEqual(new.date_start, datetime.date(2027, 2, 9))
         self.assertEqual(new.revenue_line_ids.period_date, datetime.date(2027, 2, 19))
 
-    # 3 ------------------------------------------------------------------------------
+    # -- actuals of the plan's company only
     @freeze_time("2026-06-15")
     def test_actuals_leave_out_other_companies(self):
         other_company = self.env["res.company"].create({"name": "Globex Rival Inc"})
@@ -166,7 +168,7 @@ class TestReviewFindings(AccountPlanCase):
         self.assertEqual(self.plan.actual_to_date, 1300)
         self.assertEqual(self.plan.actual_revenue, 1300)
 
-    # 4 ------------------------------------------------------------------------------
+    # -- lines stay in a plan the user may edit
     def test_rep_cannot_move_lines_into_another_reps_plan(self):
         self.plan.action_close()
         own = self.Plan.create(
@@ -203,7 +205,7 @@ class TestReviewFindings(AccountPlanCase):
         issue.with_user(self.rep).write({"plan_id": third.id})
         self.assertEqual(issue.plan_id, third)
 
-    # 5 ------------------------------------------------------------------------------
+    # -- a review done from the activity counts
     def test_review_done_from_the_activity(self):
         review_type = self.env.ref("kam_account_plan.mail_activity_type_plan_review")
 
@@ -229,7 +231,7 @@ class TestReviewFindings(AccountPlanCase):
             self.Plan._cron_schedule_reviews()
             self.assertFalse(reviews())
 
-    # 6 ------------------------------------------------------------------------------
+    # -- bad input in the form gives a message
     def test_bad_input_in_the_form(self):
         self.plan.action_close()
         form = Form(self.Plan.with_user(self.rep))
@@ -249,7 +251,7 @@ class TestReviewFindings(AccountPlanCase):
         with self.assertRaisesText(ValidationError, "between 0 and 100"):
             form.save()
 
-    # 7 ------------------------------------------------------------------------------
+    # -- reset to draft reopens what the close cancelled
     @freeze_time("2026-06-15")
     def test_reset_to_draft_reopens_actions_cancelled_by_the_close(self):
         Action = self.env["kam.account.plan.action"]
@@ -277,7 +279,7 @@ class TestReviewFindings(AccountPlanCase):
         self.assertTrue(kept.activity_id.active)
         self.assertEqual(dropped.status, "cancelled")
 
-    # 8 ------------------------------------------------------------------------------
+    # -- activities of the action plan in one batch
     @freeze_time("2026-06-15")
     def test_activities_created_in_batch(self):
         self.plan.action_close()
@@ -337,7 +339,7 @@ class TestReviewFindings(AccountPlanCase):
             10 * 2,
         )
 
-    # 9 ------------------------------------------------------------------------------
+    # -- opportunities without a company count in the pipeline
     @freeze_time("2026-06-15")
     def test_pipeline_counts_opportunities_without_company(self):
         lead = self.env["crm.lead"].create(
