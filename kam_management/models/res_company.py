@@ -77,30 +77,22 @@ class ResCompany(models.Model):
     kam_activity_type_a_id = fields.Many2one(
         "mail.activity.type",
         "Tier A Contact Activity",
-        default=lambda self: self.env.ref(
-            "mail.mail_activity_data_call", raise_if_not_found=False
-        ),
+        default=lambda self: self._kam_default_activity_type("call"),
     )
     kam_activity_type_b_id = fields.Many2one(
         "mail.activity.type",
         "Tier B Contact Activity",
-        default=lambda self: self.env.ref(
-            "mail.mail_activity_data_call", raise_if_not_found=False
-        ),
+        default=lambda self: self._kam_default_activity_type("call"),
     )
     kam_activity_type_c_id = fields.Many2one(
         "mail.activity.type",
         "Tier C Contact Activity",
-        default=lambda self: self.env.ref(
-            "mail.mail_activity_data_call", raise_if_not_found=False
-        ),
+        default=lambda self: self._kam_default_activity_type("call"),
     )
     kam_activity_type_d_id = fields.Many2one(
         "mail.activity.type",
         "Tier D Contact Activity",
-        default=lambda self: self.env.ref(
-            "mail.mail_activity_data_email", raise_if_not_found=False
-        ),
+        default=lambda self: self._kam_default_activity_type("email"),
     )
     kam_temperature_hot = fields.Float("Red From (%)", default=100.0)
     kam_temperature_warm = fields.Float("Orange From (%)", default=75.0)
@@ -142,6 +134,11 @@ class ResCompany(models.Model):
         copy=False,
     )
     kam_benchmark_date = fields.Date("Benchmark Computed On", readonly=True, copy=False)
+
+    @api.model
+    def _kam_default_activity_type(self, kind):
+        """Odoo's own activity type of that kind (call, email), if it still exists."""
+        return self.env.ref(f"mail.mail_activity_data_{kind}", raise_if_not_found=False)
 
     @api.constrains(
         "kam_cadence_a",
