@@ -19,11 +19,14 @@ from .checklist_category import (
     stage_ahead,
 )
 from .gating import (
+    DealPosition,
     StageKey,
     gate_missing,
+    gated_transition,
     is_forward,
     passed_stages,
     pipeline_gated_stages,
+    reached_stages,
 )
 from .qualification import QualificationEstimate, estimate_qualification
 from .ratios import (
@@ -37,6 +40,7 @@ from .ratios import (
 __all__ = [
     "CATEGORY_PROBABILITY",
     "CATEGORY_RANK",
+    "DealPosition",
     "CHECKLIST_CATEGORIES",
     "NEXT_STEP_CATEGORIES",
     "PARKING_CATEGORY",
@@ -51,12 +55,14 @@ __all__ = [
     "earned_category",
     "estimate_qualification",
     "gate_missing",
+    "gated_transition",
     "is_forward",
     "is_too_old",
     "passed_stages",
     "pipeline_gated_stages",
     "pipeline_ratios",
     "reached_counts",
+    "reached_stages",
     "safe_ratio",
     "stage_ahead",
 ]

@@ -11,6 +11,12 @@ stages. Moving backward or sideways is never gated.
 Leaving the pipeline for a stage outside it is free, except for a *won* stage: a
 deal of a KAM pipeline (or of its parking column) moved to a generic won stage
 passes every remaining gated stage of its pipeline, as if it went to the end.
+
+A move is one way to change where a deal stands; a change of team is another (a deal
+won on a generic stage counts as past its team's whole pipeline). A
+:class:`DealPosition` is where a deal stands, and :func:`gated_transition` the
+stages a change of position passes, whatever changed, so that no sequence of changes
+ends further than the gates let it go.
 """
 
 from typing import NamedTuple
@@ -42,6 +48,62 @@ def _leaves_to_won(source, target):
         and source is not None
         and (source.gated or source.parking)
     )
+
+
+class DealPosition(NamedTuple):
+    """Where a deal stands for the gate."""
+
+    stage: object  # its StageKey, or None without a stage
+    team_pipeline: object = None  # its team id when the team has KAM stages, else None
+
+
+def _in_order(stage_ids, pipeline_stages):
+    order = {stage.id: stage.order for stage in pipeline_stages}
+    return sorted(stage_ids, key=lambda stage_id: order.get(stage_id, (0, stage_id)))
+
+
+def reached_stages(position, pipeline_stages):
+    """Return the ids of the gated stages a deal at ``position`` stands past.
+
+    In a gated stage: the gated stages before it in its pipeline. In a won stage
+    outside any KAM pipeline while its team has one: that whole pipeline. Anywhere
+    else (no stage, a generic stage, a parking column): none.
+    """
+    stage = position.stage
+    if stage is None:
+        return []
+    if stage.gated:
+        return _in_order(
+            [
+                other.id
+                for other in pipeline_stages
+                if other.gated
+                and other.pipeline == stage.pipeline
+                and other.order < stage.order
+            ],
+            pipeline_stages,
+        )
+    if stage.won and position.team_pipeline is not None:
+        return pipeline_gated_stages(position.team_pipeline, pipeline_stages)
+    return []
+
+
+def gated_transition(before, after, pipeline_stages):
+    """Return the ids of the gated stages a change of position passes, in order.
+
+    :param before: the :class:`DealPosition` before the change, ``None`` for a new
+        deal (it starts before the first stage of every pipeline)
+    :param after: the :class:`DealPosition` after the change
+
+    The stages the stage move passes (:func:`passed_stages`), and every stage the
+    deal stands past after the change but did not before (a change of team, or of
+    stage and team at once, cannot skip a gate).
+    """
+    source = before.stage if before is not None else None
+    passed = set(passed_stages(source, after.stage, pipeline_stages))
+    already = set(reached_stages(before, pipeline_stages)) if before else set()
+    passed |= set(reached_stages(after, pipeline_stages)) - already
+    return _in_order(passed, pipeline_stages)
 
 
 def is_forward(source, target):

@@ -8,13 +8,13 @@ from odoo.tools import SQL, float_compare
 from ..logic import (
     CHECKLIST_CATEGORIES,
     NEXT_STEP_CATEGORIES,
+    DealPosition,
     category_to_move,
     days_in_stage,
     earned_category,
     gate_missing,
+    gated_transition,
     is_too_old,
-    passed_stages,
-    pipeline_gated_stages,
     stage_ahead,
 )
 from .crm_stage import KAM_CATEGORIES
@@ -50,8 +50,37 @@ QUALIFICATION_VERDICTS = [
 ]
 
 
+#: Written by the system only (see ``kam.system.field.mixin``): what the checklist
+#: earned, what the qualification wizard derived, and when the deal entered its stage
+#: (the days in stage and the stale-deal reminders follow it).
+LEAD_SYSTEM_FIELDS = frozenset(
+    {
+        "kam_checklist_managed",
+        "kam_checklist_category",
+        "kam_checklist_probability",
+        "kam_checklist_progress",
+        "kam_missing_criteria_count",
+        "kam_stage_ahead",
+        "kam_qual_deal_size",
+        "kam_qual_time_to_close",
+        "kam_qual_resources",
+        "kam_qual_contact_probability",
+        "kam_qual_sales_reps",
+        "kam_qual_meetings_min",
+        "kam_qual_meetings_max",
+        "kam_qual_cycle_weeks_min",
+        "kam_qual_cycle_weeks_max",
+        "kam_qual_pilot",
+        "kam_qual_verdict",
+        "kam_qual_date",
+        "date_last_stage_update",
+    }
+)
+
+
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "kam.system.field.mixin", "kam.number.guard.mixin"]
 
     kam_category = fields.Selection(
         related="stage_id.kam_category", string="KAM Category"
@@ -138,27 +167,50 @@ class CrmLead(models.Model):
         help="Lets the next forward move pass although mandatory criteria are not "
         "ticked. The override is logged in the chatter and this box clears itself.",
     )
-    # Qualification after the first meeting (filled by the qualification wizard).
+    # Qualification after the first meeting: written by the qualification wizard only
+    # (run it again to change the answers), so that the verdict follows them.
     kam_qual_deal_size = fields.Selection(
-        QUALIFICATION_DEAL_SIZES, string="Deal Size vs Typical", copy=False
+        QUALIFICATION_DEAL_SIZES,
+        string="Deal Size vs Typical",
+        copy=False,
+        readonly=True,
     )
     kam_qual_time_to_close = fields.Selection(
-        QUALIFICATION_TIMES, string="Time to Close and Profit", copy=False
+        QUALIFICATION_TIMES,
+        string="Time to Close and Profit",
+        copy=False,
+        readonly=True,
     )
     kam_qual_resources = fields.Selection(
-        QUALIFICATION_LEVELS, string="Resources Needed", copy=False
+        QUALIFICATION_LEVELS, string="Resources Needed", copy=False, readonly=True
     )
     kam_qual_contact_probability = fields.Selection(
-        QUALIFICATION_LEVELS, string="Probability with Existing Contacts", copy=False
+        QUALIFICATION_LEVELS,
+        string="Probability with Existing Contacts",
+        copy=False,
+        readonly=True,
     )
-    kam_qual_sales_reps = fields.Integer(string="Customer's Sales Reps", copy=False)
-    kam_qual_meetings_min = fields.Integer(string="Expected Meetings (min)", copy=False)
-    kam_qual_meetings_max = fields.Integer(string="Expected Meetings (max)", copy=False)
-    kam_qual_cycle_weeks_min = fields.Integer(string="Cycle Weeks (min)", copy=False)
-    kam_qual_cycle_weeks_max = fields.Integer(string="Cycle Weeks (max)", copy=False)
-    kam_qual_pilot = fields.Boolean(string="Pilot Expected", copy=False)
+    kam_qual_sales_reps = fields.Integer(
+        string="Customer's Sales Reps", copy=False, readonly=True
+    )
+    kam_qual_meetings_min = fields.Integer(
+        string="Expected Meetings (min)", copy=False, readonly=True
+    )
+    kam_qual_meetings_max = fields.Integer(
+        string="Expected Meetings (max)", copy=False, readonly=True
+    )
+    kam_qual_cycle_weeks_min = fields.Integer(
+        string="Cycle Weeks (min)", copy=False, readonly=True
+    )
+    kam_qual_cycle_weeks_max = fields.Integer(
+        string="Cycle Weeks (max)", copy=False, readonly=True
+    )
+    kam_qual_pilot = fields.Boolean(string="Pilot Expected", copy=False, readonly=True)
     kam_qual_verdict = fields.Selection(
-        QUALIFICATION_VERDICTS, string="Qualification Verdict", copy=False
+        QUALIFICATION_VERDICTS,
+        string="Qualification Verdict",
+        copy=False,
+        readonly=True,
     )
     kam_qual_date = fields.Datetime(string="Qualified On", copy=False, readonly=True)
 
@@ -326,9 +378,19 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------ CRUD
 
+    def _kam_system_fields(self):
+        return super()._kam_system_fields() | LEAD_SYSTEM_FIELDS
+
     @api.model_create_multi
     def create(self, vals_list):
-        leads = super().create(vals_list)
+        self._kam_check_system_fields(vals_list)
+        self._kam_check_numbers(vals_list)
+        leads = super(CrmLead, self._kam_without_system_defaults()).create(vals_list)
+        if not self.env.su:
+            # A new deal starts before the first stage: created (imported, copied)
+            # straight into a later one, it passes the gates of the stages before.
+            leads._kam_check_stage_gates(dict.fromkeys(leads.ids))
+            leads._kam_reset_gate_override()
         kam_leads = leads.filtered("stage_id.kam_category")
         if kam_leads:
             kam_leads._kam_instantiate_checklist()
@@ -337,20 +399,24 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        self._kam_check_system_fields([vals])
+        self._kam_check_numbers([vals])
         sync = not self.env.context.get("kam_checklist_sync") and bool(
             CHECKLIST_SYNC_FIELDS & set(vals)
         )
-        if "stage_id" not in vals:
-            result = super().write(vals)
-            if sync:
-                self._kam_sync_checklist_probability()
-            return result
+        # Any write may change where a deal stands (a new user changes the team,
+        # a new team or type may give a stage): judge the result, not the values.
+        before = {lead.id: lead._kam_gate_position() for lead in self}
         old_stages = {lead.id: lead.stage_id for lead in self}
         result = super().write(vals)
-        moved = self.filtered(lambda lead: lead.stage_id != old_stages[lead.id])
+        changed = self.filtered(
+            lambda lead: lead._kam_gate_position() != before[lead.id]
+        )
+        if changed:
+            changed._kam_check_stage_gates(before)
+            changed._kam_reset_gate_override()
+        moved = changed.filtered(lambda lead: lead.stage_id != old_stages[lead.id])
         if moved:
-            moved._kam_check_stage_gates(old_stages)
-            moved._kam_reset_gate_override()
             kam_moved = moved.filtered("stage_id.kam_category")
             kam_moved._kam_instantiate_checklist()
             kam_moved._kam_log_stage_entry()
@@ -494,66 +560,63 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------ gating
 
-    def _kam_check_stage_gates(self, old_stages):
-        """Refuse forward moves past stages whose mandatory criteria are not ticked.
+    def _kam_gate_position(self):
+        """What the gate judges of a deal: its stage and its team (the type, the
+        company and the archive flag never move a deal along a pipeline)."""
+        self.ensure_one()
+        return (self.stage_id, self.team_id)
+
+    def _kam_check_stage_gates(self, before):
+        """Refuse the changes that take deals past stages whose mandatory criteria
+        are not ticked.
+
+        :param before: ``{lead_id: (stage, team)}``, where each deal stood before
+            the change (:meth:`_kam_gate_position`); ``None`` for a new deal
 
         Runs after the write (so criteria ticked in the same save count), for the whole
         recordset at once; raising rolls the write back.
         """
         Stage = self.env["crm.stage"].sudo()
-        sources = Stage.browse({stage.id for stage in old_stages.values() if stage})
-        targets = self.stage_id.filtered(
-            lambda stage: stage.kam_category or stage.is_won
-        )
-        if not targets:
-            return
-        # A deal of a KAM team parked on a generic stage (or without a stage) and
-        # won on a generic won stage passes its team's whole pipeline.
-        won_from_outside = self.filtered(
-            lambda lead: lead.stage_id.is_won
-            and not lead.stage_id.kam_category
-            and not old_stages[lead.id].kam_category
-            and lead.team_id
-        )
-        kam_team_ids = self._kam_pipeline_team_ids(set(won_from_outside.team_id.ids))
-        won_from_outside = won_from_outside.filtered(
-            lambda lead: lead.team_id.id in kam_team_ids
-        )
-        if not won_from_outside and not (targets | sources).filtered("kam_category"):
+        stages = self.stage_id
+        teams = self.team_id
+        for position in before.values():
+            if position:
+                stages |= position[0]
+                teams |= position[1]
+        kam_team_ids = self._kam_pipeline_team_ids(set(teams.ids))
+        if not stages.filtered("kam_category") and not (
+            kam_team_ids and stages.filtered("is_won")
+        ):
             return
         pipeline_stages = Stage.search(
             [
                 ("kam_category", "!=", False),
-                (
-                    "team_id",
-                    "in",
-                    (targets | sources).team_id.ids + list(kam_team_ids) + [False],
-                ),
+                ("team_id", "in", stages.team_id.ids + list(kam_team_ids) + [False]),
             ]
         )
         keys = {stage.id: stage._kam_stage_key() for stage in pipeline_stages}
-        for stage in targets | sources:
+        for stage in stages.sudo():
             keys.setdefault(stage.id, stage._kam_stage_key())
-        pipeline_keys = list(keys.values())
+        pipeline_keys = [keys[stage.id] for stage in pipeline_stages]
 
-        passed_by_move = {}
+        def position(stage, team):
+            return DealPosition(
+                keys[stage.id] if stage else None,
+                team.id if team.id in kam_team_ids else None,
+            )
+
+        passed_by_change = {}
         passed_by_lead = {}
         for lead in self:
-            if lead.stage_id not in targets:
-                continue
-            old = old_stages[lead.id]
-            if lead in won_from_outside:
-                passed = pipeline_gated_stages(lead.team_id.id, pipeline_keys)
-                if passed:
-                    passed_by_lead[lead] = passed
-                continue
-            move = (old.id, lead.stage_id.id)
-            if move not in passed_by_move:
-                passed_by_move[move] = passed_stages(
-                    keys.get(old.id), keys[lead.stage_id.id], pipeline_keys
-                )
-            if passed_by_move[move]:
-                passed_by_lead[lead] = passed_by_move[move]
+            old = before.get(lead.id)
+            change = (
+                old and position(*old),
+                position(lead.stage_id, lead.team_id),
+            )
+            if change not in passed_by_change:
+                passed_by_change[change] = gated_transition(*change, pipeline_keys)
+            if passed_by_change[change]:
+                passed_by_lead[lead] = passed_by_change[change]
         if not passed_by_lead:
             return
 
@@ -582,6 +645,11 @@ class CrmLead(models.Model):
             if missing:
                 missing_by_lead[lead] = missing
         self._kam_apply_gate_decision(missing_by_lead)
+        # Overridden: the stages passed get their checklist all the same, so that
+        # ticking it later can still earn the category (and its probability).
+        self._kam_instantiate_lines(
+            {lead: passed_by_lead[lead] for lead in missing_by_lead}
+        )
 
     def _kam_done_criteria(self, templates):
         """``{lead_id: {template_id}}``: the ticked criteria among ``templates``."""
@@ -663,7 +731,8 @@ class CrmLead(models.Model):
                     stage=lead.stage_id.name,
                     items=items,
                 ),
-                message_type="comment",
+                # Not a comment: its author cannot rewrite it afterwards.
+                message_type="notification",
                 subtype_xmlid="mail.mt_note",
             )
 
@@ -684,40 +753,49 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------ checklist
 
     def _kam_instantiate_checklist(self):
-        """Create the checklist lines of each lead's current stage.
+        """Create the checklist lines of each lead's current stage."""
+        leads = self.filtered("stage_id.kam_category")
+        return self._kam_instantiate_lines({lead: [lead.stage_id.id] for lead in leads})
+
+    def _kam_instantiate_lines(self, stage_ids_by_lead):
+        """Create the checklist lines of the given stages of each lead.
 
         Set-based (one query for the existing lines, one create for all new lines) and
         idempotent: a lead never gets the same template twice, and the lines of earlier
         stages (with their answers) are kept.
+
+        :param stage_ids_by_lead: ``{lead: [stage_id, ...]}``
         """
-        leads = self.filtered("stage_id.kam_category")
-        if not leads:
-            return self.env["kam.lead.checklist.line"]
+        Line = self._kam_system_env()["kam.lead.checklist.line"]
+        stage_ids = {sid for ids in stage_ids_by_lead.values() for sid in ids}
+        if not stage_ids:
+            return Line
         templates = (
             self.env["kam.stage.checklist.template"]
             .sudo()
-            .search([("stage_id", "in", leads.stage_id.ids)])
+            .search([("stage_id", "in", list(stage_ids))])
         )
         if not templates:
-            return self.env["kam.lead.checklist.line"]
+            return Line
         templates_by_stage = defaultdict(list)
         for template in templates:
             templates_by_stage[template.stage_id.id].append(template.id)
-        Line = self.env["kam.lead.checklist.line"].sudo()
+        lead_ids = [lead.id for lead in stage_ids_by_lead]
         Line.flush_model(["lead_id", "template_id"])
         self.env.cr.execute(
             SQL(
                 "SELECT lead_id, template_id FROM kam_lead_checklist_line"
                 " WHERE lead_id = ANY(%s) AND template_id = ANY(%s)",
-                leads.ids,
+                lead_ids,
                 templates.ids,
             )
         )
         existing = set(self.env.cr.fetchall())
         vals_list = [
             {"lead_id": lead.id, "template_id": template_id}
-            for lead in leads
-            for template_id in templates_by_stage.get(lead.stage_id.id, ())
+            for lead, lead_stage_ids in stage_ids_by_lead.items()
+            for stage_id in lead_stage_ids
+            for template_id in templates_by_stage.get(stage_id, ())
             if (lead.id, template_id) not in existing
         ]
         return Line.create(vals_list)
@@ -725,7 +803,7 @@ class CrmLead(models.Model):
     def _kam_log_stage_entry(self):
         """Record the entry of each lead into its (KAM) stage, for the ratios."""
         now = fields.Datetime.now()
-        self.env["kam.stage.history"].sudo().create(
+        self._kam_system_env()["kam.stage.history"].create(
             [
                 {
                     "lead_id": lead.id,
@@ -754,8 +832,9 @@ class CrmLead(models.Model):
         activity_type = self.env.ref(
             "kam_pipeline_stages.mail_activity_type_kam_stale", raise_if_not_found=False
         )
-        if not activity_type:
-            return
+        if not activity_type or not self._kam_try_job_lock("stale_activities"):
+            # Another worker runs the job right now: it gives the reminders.
+            return self.browse()
         Lead = self.sudo()
         domain = [
             ("kam_is_too_old", "=", True),
@@ -764,6 +843,7 @@ class CrmLead(models.Model):
         ]
         leads = Lead.search(domain, limit=batch_size, order="id")
         remaining = Lead.search_count(domain) - len(leads) if leads else 0
+        leads = leads._kam_lock_rows()
         if leads:
             model_id = self.env["ir.model"]._get_id("crm.lead")
             today = fields.Date.context_today(self)
@@ -782,6 +862,33 @@ class CrmLead(models.Model):
             )
         self.env["ir.cron"]._notify_progress(done=len(leads), remaining=remaining)
         return leads
+
+    @api.model
+    def _kam_try_job_lock(self, job):
+        """Take the transaction-level lock of ``job``; False when another
+        transaction holds it (released at its commit or rollback)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(hashtext(%s))",
+                f"kam_pipeline_stages.{job}",
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _kam_lock_rows(self):
+        """The deals of ``self`` locked for this transaction, without those another
+        one holds (it is handling them)."""
+        if not self:
+            return self
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM crm_lead WHERE id = ANY(%s) ORDER BY id"
+                " FOR NO KEY UPDATE SKIP LOCKED",
+                self.ids,
+            )
+        )
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        return self.filtered(lambda lead: lead.id in locked)
 
     @api.model
     def _kam_stale_summary(self, lead):

@@ -13,8 +13,13 @@ KAM_CATEGORIES = [
 ]
 
 
+#: A longer maximum age is no limit at all, and further back than ``datetime`` goes.
+MAX_AGE_DAYS_LIMIT = 36500
+
+
 class CrmStage(models.Model):
-    _inherit = "crm.stage"
+    _name = "crm.stage"
+    _inherit = ["crm.stage", "kam.number.guard.mixin"]
 
     kam_category = fields.Selection(
         KAM_CATEGORIES,
@@ -46,7 +51,13 @@ class CrmStage(models.Model):
         string="Strategic Questions Count", compute="_compute_kam_template_counts"
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._kam_check_numbers(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._kam_check_numbers([vals])
         # The pipelines before the write: a stage leaving one changes it too.
         old_teams = self.team_id
         old_shared = any(not stage.team_id for stage in self)
@@ -80,6 +91,15 @@ class CrmStage(models.Model):
                     self.env._(
                         "The maximum age of stage “%(stage)s” cannot be negative.",
                         stage=stage.name,
+                    )
+                )
+            if stage.kam_max_age_days > MAX_AGE_DAYS_LIMIT:
+                raise ValidationError(
+                    self.env._(
+                        "The maximum age of stage “%(stage)s” cannot exceed %(max)s "
+                        "days.",
+                        stage=stage.name,
+                        max=MAX_AGE_DAYS_LIMIT,
                     )
                 )
             if not 0.0 <= stage.kam_probability <= 100.0:

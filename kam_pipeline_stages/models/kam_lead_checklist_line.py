@@ -1,9 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+
+#: What a user may write on a line: its tick and its answer. Everything else (who
+#: ticked it and when, the deal and item it belongs to, the values copied from the
+#: item) is written by the system only; the system creates the lines.
+LINE_USER_FIELDS = frozenset({"is_done", "answer"})
 
 
 class KamLeadChecklistLine(models.Model):
     _name = "kam.lead.checklist.line"
+    _inherit = ["kam.system.field.mixin"]
     _description = "KAM Opportunity Checklist Item"
     _order = "stage_sequence, stage_id, sequence, id"
     _rec_name = "name"
@@ -61,34 +66,47 @@ class KamLeadChecklistLine(models.Model):
             else:
                 line.is_complete = line.is_done
 
+    def _kam_system_fields(self):
+        stored = {name for name, field in self._fields.items() if field.store}
+        return super()._kam_system_fields() | (stored - LINE_USER_FIELDS)
+
     @api.model_create_multi
     def create(self, vals_list):
-        lines = super().create(vals_list)
+        self._kam_check_system_fields(vals_list)
+        vals_list = [self._kam_with_done_audit(vals) for vals in vals_list]
+        lines = super(KamLeadChecklistLine, self._kam_without_system_defaults()).create(
+            vals_list
+        )
         if any(line.kind == "criterion" and line.is_done for line in lines):
             lines.lead_id._kam_sync_checklist_probability(move=True)
         return lines
 
     def write(self, vals):
-        if {"lead_id", "template_id"} & set(vals) and not self.env.su:
-            # Record rules are checked before the write: re-targeting a line would
-            # attach it to a deal (or a criterion) the user has no right on.
-            raise UserError(
-                self.env._(
-                    "A checklist item cannot be moved to another opportunity or "
-                    "criterion."
-                )
-            )
-        if "is_done" in vals or "answer" in vals:
-            vals = dict(vals)
-            done = vals.get("is_done") or bool((vals.get("answer") or "").strip())
-            vals["done_user_id"] = self.env.uid if done else False
-            vals["done_date"] = fields.Datetime.now() if done else False
+        # Record rules are checked before the write: re-targeting a line would
+        # attach it to a deal (or a criterion) the user has no right on; the audit
+        # fields would claim someone else ticked it.
+        self._kam_check_system_fields([vals])
+        vals = self._kam_with_done_audit(vals)
         leads = self.lead_id
         result = super().write(vals)
         if {"is_done", "template_id", "lead_id"} & set(vals):
             # Every deal concerned at once: the category its criteria earn.
             (leads | self.lead_id)._kam_sync_checklist_probability(move=True)
         return result
+
+    def _kam_with_done_audit(self, vals):
+        """``vals`` with who ticked or answered the line, and when: the current
+        user, now (the system alone may give other values, e.g. on a merge)."""
+        if not {"is_done", "answer"} & set(vals) or (
+            self.env.su and {"done_user_id", "done_date"} & set(vals)
+        ):
+            return vals
+        done = vals.get("is_done") or bool((vals.get("answer") or "").strip())
+        return {
+            **vals,
+            "done_user_id": self.env.uid if done else False,
+            "done_date": fields.Datetime.now() if done else False,
+        }
 
     def unlink(self):
         leads = self.filtered("is_done").lead_id

@@ -8,3 +8,8 @@ from . import test_performance
 from . import test_hooks
 from . import test_checklist_probability
 from . import test_review_fixes
+from . import test_gate_integrity
+from . import test_checklist_audit
+from . import test_cron_concurrency
+from . import test_absurd_input
+from . import test_demo_data

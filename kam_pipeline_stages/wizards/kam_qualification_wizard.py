@@ -13,6 +13,7 @@ from ..models.crm_lead import (
 class KamQualificationWizard(models.TransientModel):
     _name = "kam.qualification.wizard"
     _description = "KAM Qualification after the First Meeting"
+    _inherit = ["kam.number.guard.mixin"]
 
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", required=True, ondelete="cascade"
@@ -75,6 +76,15 @@ class KamQualificationWizard(models.TransientModel):
                 sales_reps=lead.kam_qual_sales_reps,
             )
         return values
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._kam_check_numbers(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._kam_check_numbers([vals])
+        return super().write(vals)
 
     @api.constrains("sales_reps")
     def _check_sales_reps(self):
@@ -151,7 +161,10 @@ class KamQualificationWizard(models.TransientModel):
                 )
             )
         lead = self.lead_id
-        lead.write(
+        # The qualification is a figure only this wizard derives: the user must be
+        # allowed to edit the deal, the values are written by the system.
+        lead.check_access("write")
+        lead.sudo().write(
             {
                 "kam_qual_deal_size": self.deal_size,
                 "kam_qual_time_to_close": self.time_to_close,
