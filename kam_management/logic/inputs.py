@@ -21,7 +21,7 @@ MIN_INTEGER = -(2**31)
 MAX_INTEGER = 2**31 - 1
 
 
-def parse_date(value):
+def parse_date(value, bounded=True):
     """``value`` (a date, a datetime or an ISO ``YYYY-MM-DD`` string) as a date.
 
     Raises ``ValueError`` for anything else, for days that do not exist
@@ -45,17 +45,18 @@ def parse_date(value):
         day = datetime.date.fromisoformat(day_part)
     else:
         raise ValueError(f"not a date: {value!r}")
-    if not MIN_DATE <= day <= MAX_DATE:
+    if bounded and not MIN_DATE <= day <= MAX_DATE:
         raise ValueError(f"date out of range: {day}")
     return day
 
 
-def is_valid_date(value):
-    """Whether ``value`` is empty or a date :func:`parse_date` accepts."""
+def is_valid_date(value, bounded=True):
+    """Whether ``value`` is empty or a date :func:`parse_date` accepts (``bounded``:
+    within [MIN_DATE, MAX_DATE]; unbounded, any real day)."""
     if value is False or value is None or value == "":
         return True
     try:
-        parse_date(value)
+        parse_date(value, bounded)
     except ValueError:
         return False
     return True
@@ -75,12 +76,17 @@ def _as_float(value):
     return None
 
 
-def is_valid_number(value):
-    """Whether ``value`` is empty or a finite number of sane magnitude."""
+def is_valid_number(value, bounded=True):
+    """Whether ``value`` is empty or a finite number (``bounded``: of sane magnitude,
+    at most MAX_MAGNITUDE)."""
     if value is False or value is None:
         return True
     number = _as_float(value)
-    return number is not None and math.isfinite(number) and abs(number) <= MAX_MAGNITUDE
+    return (
+        number is not None
+        and math.isfinite(number)
+        and (not bounded or abs(number) <= MAX_MAGNITUDE)
+    )
 
 
 def is_valid_integer(value):

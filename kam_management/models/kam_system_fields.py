@@ -1,5 +1,6 @@
 from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import clean_context
 
 from ..logic import inputs
 
@@ -24,12 +25,9 @@ class KamSystemFieldsMixin(models.AbstractModel):
       fields made for it, such as the tier override). The jobs and computes write
       them through ``sudo()`` or the ORM's recompute, which do not pass here. A
       context key can be forged over RPC, so none opens this door.
-    - Dates, numbers and whole numbers of the KAM fields are checked
-      (``logic.inputs``): a clear error instead of a traceback, and no NaN summed
-      into a total.
-
-    Only the KAM addons' own fields are judged: the host's fields keep the host's
-    rules.
+    - Dates, numbers and whole numbers are checked (``logic.inputs``): a clear error
+      instead of a traceback, and no NaN summed into a total. The KAM fields within
+      sane bounds; the host's fields only for what would crash.
     """
 
     _name = "kam.system.fields.mixin"
@@ -41,19 +39,26 @@ class KamSystemFieldsMixin(models.AbstractModel):
 
     @api.model
     def _kam_system_fields(self):
-        """Names of the fields of this model that only the system writes."""
+        """Names of the fields of this model that only the system writes: the KAM
+        fields that take no input (computed without inverse, related, or declared
+        ``readonly``). Models add others by extending this method."""
         return {
             name
             for name, field in self._fields.items()
-            if self._kam_field_is_ours(field)
-            and (field.compute or field.readonly)
-            and not field.inverse
+            if self._kam_field_is_ours(field) and field.readonly
         }
+
+    def _kam_system_env(self):
+        """The environment the system writes in: superuser, without the caller's
+        ``default_*`` context keys (they would fill what the system leaves empty,
+        e.g. tick the checklist lines it creates)."""
+        return self.env(su=True, context=clean_context(self.env.context))
 
     @api.model
     def default_get(self, fields_list):
         # ``default_<field>`` context keys and user defaults (ir.default) are the
-        # caller's: a system field only gets the default its definition gives.
+        # caller's: a system field only gets the default its definition gives. This
+        # also covers create(), which fills the missing fields from default_get().
         defaults = super().default_get(fields_list)
         if self.env.su:
             return defaults
@@ -68,13 +73,22 @@ class KamSystemFieldsMixin(models.AbstractModel):
                 del defaults[name]
         return defaults
 
+    # A host model that takes the mixin (res.partner, crm.lead, crm.stage) checks the
+    # caller's values at the top of its own create/write instead: the host's overrides
+    # below add values of their own (crm stamps the stage date) that are not the
+    # caller's.
+    _kam_check_in_crud = True
+
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._kam_check_values(vals) for vals in vals_list]
+        if self._kam_check_in_crud:
+            vals_list = [self._kam_check_values(vals) for vals in vals_list]
         return super().create(vals_list)
 
     def write(self, vals):
-        return super().write(self._kam_check_values(vals))
+        if self._kam_check_in_crud:
+            vals = self._kam_check_values(vals)
+        return super().write(vals)
 
     @api.model
     def _kam_check_values(self, vals):
@@ -111,10 +125,13 @@ class KamSystemFieldsMixin(models.AbstractModel):
         max_number = f"{inputs.MAX_MAGNITUDE:,.0f}"
         for name, value in vals.items():
             field = self._fields.get(name)
-            if field is None or not self._kam_field_is_ours(field):
+            if field is None:
                 continue
+            # The host's fields keep the host's ranges: only what would crash (a day
+            # that does not exist, NaN, an integer the column cannot hold) is refused.
+            ours = self._kam_field_is_ours(field)
             label = self._kam_field_label(name)
-            if field.type == "date" and not inputs.is_valid_date(value):
+            if field.type == "date" and not inputs.is_valid_date(value, ours):
                 message = self.env._(
                     "%(field)s: “%(value)s” is not a valid date (a day between "
                     "%(min)s and %(max)s).",
@@ -124,7 +141,7 @@ class KamSystemFieldsMixin(models.AbstractModel):
                     value=value,
                 )
             elif field.type in ("float", "monetary") and not inputs.is_valid_number(
-                value
+                value, ours
             ):
                 message = self.env._(
                     "%(field)s: “%(value)s” is not a valid number (a finite number "

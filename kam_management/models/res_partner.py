@@ -60,6 +60,8 @@ KAM_DIRECTOR_FIELDS = {"kam_tier_override", "kam_tier_override_reason"}
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "kam.system.fields.mixin"]
+    # The caller's values are checked at the top of create/write (see the mixin).
+    _kam_check_in_crud = False
 
     # -- ownership
     kam_manager_id = fields.Many2one(
@@ -491,15 +493,16 @@ class ResPartner(models.Model):
                 )
             )
 
-    # The system fields and the inputs are judged by kam.system.fields.mixin.
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._kam_check_values(vals) for vals in vals_list]
         for vals in vals_list:
             if KAM_DIRECTOR_FIELDS.intersection(vals) or vals.get("kam_manager_id"):
                 self.browse()._kam_check_write_access(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = self._kam_check_values(vals)
         self._kam_check_write_access(vals)
         self._kam_check_reparent(vals)
         cause = self._kam_history_cause(vals)

@@ -1,5 +1,3 @@
-from . import kam_system_field_mixin
-from . import kam_number_guard_mixin
 from . import res_company
 from . import res_config_settings
 from . import crm_stage

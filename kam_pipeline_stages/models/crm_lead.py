@@ -50,7 +50,7 @@ QUALIFICATION_VERDICTS = [
 ]
 
 
-#: Written by the system only (see ``kam.system.field.mixin``): what the checklist
+#: Written by the system only (see ``kam.system.fields.mixin``): what the checklist
 #: earned, what the qualification wizard derived, and when the deal entered its stage
 #: (the days in stage and the stale-deal reminders follow it).
 LEAD_SYSTEM_FIELDS = frozenset(
@@ -80,7 +80,9 @@ LEAD_SYSTEM_FIELDS = frozenset(
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "kam.system.field.mixin", "kam.number.guard.mixin"]
+    _inherit = ["crm.lead", "kam.system.fields.mixin"]
+    # The caller's values are checked at the top of create/write (see the mixin).
+    _kam_check_in_crud = False
 
     kam_category = fields.Selection(
         related="stage_id.kam_category", string="KAM Category"
@@ -383,9 +385,8 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._kam_check_system_fields(vals_list)
-        self._kam_check_numbers(vals_list)
-        leads = super(CrmLead, self._kam_without_system_defaults()).create(vals_list)
+        vals_list = [self._kam_check_values(vals) for vals in vals_list]
+        leads = super().create(vals_list)
         if not self.env.su:
             # A new deal starts before the first stage: created (imported, copied)
             # straight into a later one, it passes the gates of the stages before.
@@ -399,8 +400,7 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        self._kam_check_system_fields([vals])
-        self._kam_check_numbers([vals])
+        vals = self._kam_check_values(vals)
         sync = not self.env.context.get("kam_checklist_sync") and bool(
             CHECKLIST_SYNC_FIELDS & set(vals)
         )

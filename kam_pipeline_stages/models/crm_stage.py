@@ -19,7 +19,9 @@ MAX_AGE_DAYS_LIMIT = 36500
 
 class CrmStage(models.Model):
     _name = "crm.stage"
-    _inherit = ["crm.stage", "kam.number.guard.mixin"]
+    _inherit = ["crm.stage", "kam.system.fields.mixin"]
+    # The caller's values are checked at the top of create/write (see the mixin).
+    _kam_check_in_crud = False
 
     kam_category = fields.Selection(
         KAM_CATEGORIES,
@@ -53,11 +55,10 @@ class CrmStage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._kam_check_numbers(vals_list)
-        return super().create(vals_list)
+        return super().create([self._kam_check_values(vals) for vals in vals_list])
 
     def write(self, vals):
-        self._kam_check_numbers([vals])
+        vals = self._kam_check_values(vals)
         # The pipelines before the write: a stage leaving one changes it too.
         old_teams = self.team_id
         old_shared = any(not stage.team_id for stage in self)

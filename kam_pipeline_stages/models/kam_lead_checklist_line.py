@@ -8,7 +8,7 @@ LINE_USER_FIELDS = frozenset({"is_done", "answer"})
 
 class KamLeadChecklistLine(models.Model):
     _name = "kam.lead.checklist.line"
-    _inherit = ["kam.system.field.mixin"]
+    _inherit = ["kam.system.fields.mixin"]
     _description = "KAM Opportunity Checklist Item"
     _order = "stage_sequence, stage_id, sequence, id"
     _rec_name = "name"
@@ -70,43 +70,42 @@ class KamLeadChecklistLine(models.Model):
         stored = {name for name, field in self._fields.items() if field.store}
         return super()._kam_system_fields() | (stored - LINE_USER_FIELDS)
 
+    # Record rules are checked before a write: re-targeting a line would attach it to
+    # a deal (or a criterion) the user has no right on; the audit fields would claim
+    # someone else ticked it. kam.system.fields.mixin refuses both; the audit is
+    # stamped here, by the system, after the user's own values.
     @api.model_create_multi
     def create(self, vals_list):
-        self._kam_check_system_fields(vals_list)
-        vals_list = [self._kam_with_done_audit(vals) for vals in vals_list]
-        lines = super(KamLeadChecklistLine, self._kam_without_system_defaults()).create(
-            vals_list
-        )
+        lines = super().create(vals_list)
+        for line, vals in zip(lines, vals_list, strict=True):
+            line._kam_stamp_done(vals)
         if any(line.kind == "criterion" and line.is_done for line in lines):
             lines.lead_id._kam_sync_checklist_probability(move=True)
         return lines
 
     def write(self, vals):
-        # Record rules are checked before the write: re-targeting a line would
-        # attach it to a deal (or a criterion) the user has no right on; the audit
-        # fields would claim someone else ticked it.
-        self._kam_check_system_fields([vals])
-        vals = self._kam_with_done_audit(vals)
         leads = self.lead_id
         result = super().write(vals)
+        self._kam_stamp_done(vals)
         if {"is_done", "template_id", "lead_id"} & set(vals):
             # Every deal concerned at once: the category its criteria earn.
             (leads | self.lead_id)._kam_sync_checklist_probability(move=True)
         return result
 
-    def _kam_with_done_audit(self, vals):
-        """``vals`` with who ticked or answered the line, and when: the current
-        user, now (the system alone may give other values, e.g. on a merge)."""
+    def _kam_stamp_done(self, vals):
+        """Who ticked or answered the lines, and when: the current user, now (the
+        system alone may give other values, e.g. on a merge)."""
         if not {"is_done", "answer"} & set(vals) or (
             self.env.su and {"done_user_id", "done_date"} & set(vals)
         ):
-            return vals
+            return
         done = vals.get("is_done") or bool((vals.get("answer") or "").strip())
-        return {
-            **vals,
-            "done_user_id": self.env.uid if done else False,
-            "done_date": fields.Datetime.now() if done else False,
-        }
+        self.with_env(self._kam_system_env()).write(
+            {
+                "done_user_id": self.env.uid if done else False,
+                "done_date": fields.Datetime.now() if done else False,
+            }
+        )
 
     def unlink(self):
         leads = self.filtered("is_done").lead_id

@@ -5,7 +5,7 @@ class KamStageChecklistTemplate(models.Model):
     _name = "kam.stage.checklist.template"
     _description = "KAM Stage Checklist Item"
     _order = "stage_id, kind, sequence, id"
-    _inherit = ["kam.number.guard.mixin"]
+    _inherit = ["kam.system.fields.mixin"]
 
     name = fields.Char(string="Item", required=True, translate=True)
     description = fields.Text(translate=True, help="Guidance shown to the rep.")
@@ -30,7 +30,6 @@ class KamStageChecklistTemplate(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._kam_check_numbers(vals_list)
         templates = super().create(vals_list)
         # Deals already in the stage get the new items too (set-based, idempotent).
         leads = (
@@ -43,7 +42,6 @@ class KamStageChecklistTemplate(models.Model):
         return templates
 
     def write(self, vals):
-        self._kam_check_numbers([vals])
         # A criterion leaving a stage changes the pipeline it leaves too.
         old_stages = self.stage_id if "stage_id" in vals else None
         was_criterion = self.filtered(lambda template: template.kind == "criterion")

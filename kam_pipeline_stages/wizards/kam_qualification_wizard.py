@@ -13,7 +13,7 @@ from ..models.crm_lead import (
 class KamQualificationWizard(models.TransientModel):
     _name = "kam.qualification.wizard"
     _description = "KAM Qualification after the First Meeting"
-    _inherit = ["kam.number.guard.mixin"]
+    _inherit = ["kam.system.fields.mixin"]
 
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", required=True, ondelete="cascade"
@@ -76,15 +76,6 @@ class KamQualificationWizard(models.TransientModel):
                 sales_reps=lead.kam_qual_sales_reps,
             )
         return values
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._kam_check_numbers(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._kam_check_numbers([vals])
-        return super().write(vals)
 
     @api.constrains("sales_reps")
     def _check_sales_reps(self):
