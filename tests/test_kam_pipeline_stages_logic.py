@@ -25,7 +25,7 @@ PIPELINE = [FM, HELD, FIFTY, S75, WON, PARK, OTHER_TEAM]
 MANDATORY = {FM.id: [101], HELD.id: [201, 202], FIFTY.id: [301], S75.id: [401]}
 
 
-# ---------------------------------------------------------------- gating
+# -- gating
 
 
 def test_forward_one_stage_passes_the_source():
@@ -161,7 +161,7 @@ def test_property_ticking_everything_always_opens_the_gate(mandatory, done):
     assert all(cid not in done for _sid, cid in missing)
 
 
-# ---------------------------------------------------------------- aging
+# -- aging
 
 
 def test_days_in_stage_and_too_old():
@@ -181,7 +181,7 @@ def test_property_too_old_iff_more_days_than_the_max(days, max_age, seconds):
     assert logic.is_too_old(entered, now, max_age) == (max_age > 0 and days > max_age)
 
 
-# ---------------------------------------------------------------- categories
+# -- categories
 
 
 def test_category_probabilities_follow_the_literature():
@@ -195,7 +195,7 @@ def test_category_probabilities_follow_the_literature():
     assert ranks == sorted(ranks) and probabilities == sorted(probabilities)
 
 
-# ---------------------------------------------------------------- qualification
+# -- qualification
 
 ANSWERS = {
     "deal_size": "typical",
@@ -280,7 +280,7 @@ def test_property_estimates_are_consistent(reps, size, time, resources, probabil
     assert bigger.cycle_weeks_max >= estimate.cycle_weeks_max
 
 
-# ---------------------------------------------------------------- ratios
+# -- ratios
 
 
 def test_ratios_from_counts():
@@ -327,7 +327,7 @@ def test_logic_imports_nothing_from_odoo(repo):
         assert "import odoo" not in text and "from odoo" not in text, path
 
 
-# ---------------------------------------------------------------- checklist category
+# -- checklist category
 
 CATS = logic.CHECKLIST_CATEGORIES
 CHECKLIST_MANDATORY = {

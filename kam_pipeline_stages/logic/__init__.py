@@ -7,8 +7,13 @@ from .aging import days_in_stage, is_too_old
 from .categories import (
     CATEGORY_PROBABILITY,
     CATEGORY_RANK,
+    FIFTY,
+    FIRST_MEETING,
+    MEETING_HELD,
     NEXT_STEP_CATEGORIES,
     PARKING_CATEGORY,
+    SEVENTY_FIVE,
+    WON,
     default_probability,
 )
 from .checklist_category import (
@@ -42,6 +47,11 @@ __all__ = [
     "CATEGORY_RANK",
     "DealPosition",
     "CHECKLIST_CATEGORIES",
+    "FIFTY",
+    "FIRST_MEETING",
+    "MEETING_HELD",
+    "SEVENTY_FIVE",
+    "WON",
     "NEXT_STEP_CATEGORIES",
     "PARKING_CATEGORY",
     "PipelineCounts",

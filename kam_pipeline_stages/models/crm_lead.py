@@ -216,7 +216,7 @@ class CrmLead(models.Model):
     )
     kam_qual_date = fields.Datetime(string="Qualified On", copy=False, readonly=True)
 
-    # ------------------------------------------------------------------ computes
+    # -- computes
 
     @api.depends(
         "stage_id",
@@ -336,7 +336,7 @@ class CrmLead(models.Model):
             )
         return (operator == "=") == value
 
-    # ------------------------------------------------------------------ pipeline
+    # -- pipeline
 
     @api.model
     def _kam_pipeline_team_ids(self, team_ids):
@@ -378,7 +378,7 @@ class CrmLead(models.Model):
             return stages.browse(stage_ids)
         return super()._read_group_stage_ids(stages, domain)
 
-    # ------------------------------------------------------------------ CRUD
+    # -- CRUD
 
     def _kam_system_fields(self):
         return super()._kam_system_fields() | LEAD_SYSTEM_FIELDS
@@ -424,7 +424,7 @@ class CrmLead(models.Model):
             self._kam_sync_checklist_probability()
         return result
 
-    # ------------------------------------------------------------------ checklist
+    # -- checklist
     # probability (issue 6)
 
     @api.model
@@ -558,7 +558,7 @@ class CrmLead(models.Model):
             )
         return results
 
-    # ------------------------------------------------------------------ gating
+    # -- gating
 
     def _kam_gate_position(self):
         """What the gate judges of a deal: its stage and its team (the type, the
@@ -750,7 +750,7 @@ class CrmLead(models.Model):
         if flagged:
             super(CrmLead, flagged).write({"kam_gate_override": False})
 
-    # ------------------------------------------------------------------ checklist
+    # -- checklist
 
     def _kam_instantiate_checklist(self):
         """Create the checklist lines of each lead's current stage."""
@@ -819,7 +819,7 @@ class CrmLead(models.Model):
             ]
         )
 
-    # ------------------------------------------------------------------ aging cron
+    # -- aging cron
 
     @api.model
     def _cron_kam_stale_activities(self, batch_size=500):
@@ -901,7 +901,7 @@ class CrmLead(models.Model):
             max=lead.stage_id.kam_max_age_days,
         )
 
-    # ------------------------------------------------------------------ merge
+    # -- merge
 
     def _merge_dependences(self, opportunities):
         """The merged deals' stage entries and checklist answers move to ``self``."""
@@ -946,7 +946,7 @@ class CrmLead(models.Model):
                 )
         to_move.write({"lead_id": self.id})
 
-    # ------------------------------------------------------------------ actions
+    # -- actions
 
     def action_kam_open_qualification(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..logic import CATEGORY_RANK, PARKING_CATEGORY, StageKey, default_probability
+from ..logic import PARKING_CATEGORY, StageKey, default_probability
 
 KAM_CATEGORIES = [
     ("first_meeting", "First meeting scheduled"),
@@ -137,7 +137,3 @@ class CrmStage(models.Model):
             parking=self.kam_category == PARKING_CATEGORY,
             won=self.is_won,
         )
-
-    def _kam_rank(self):
-        self.ensure_one()
-        return CATEGORY_RANK.get(self.kam_category or "", 0)

@@ -1,7 +1,14 @@
-from odoo import api, fields, models, tools
+from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..logic import PipelineCounts, pipeline_ratios
+from ..logic import (
+    CATEGORY_RANK,
+    FIFTY,
+    FIRST_MEETING,
+    MEETING_HELD,
+    SEVENTY_FIVE,
+    WON,
+)
 
 RECENT_DAYS = 14
 
@@ -10,8 +17,10 @@ class KamPipelineRatioReport(models.Model):
     """Pipeline ratios per salesperson, team and company (a SQL view).
 
     Counts are exact at any grouping level (they sum); the ratio columns are
-    computed per row (salesperson x team x company) and averaged when grouped: use
-    :meth:`_kam_ratios` for the exact ratios of a whole team.
+    computed per row (salesperson x team x company) and averaged when grouped. The
+    SQL is built from the logic's constants (``CATEGORY_RANK``) and does what
+    ``logic.reached_counts`` and ``logic.pipeline_ratios`` do in Python; the tests
+    check that both agree.
     """
 
     _name = "kam.pipeline.ratio.report"
@@ -48,62 +57,75 @@ class KamPipelineRatioReport(models.Model):
     )
     win_rate = fields.Float(string="Win Rate (%)", readonly=True, aggregator="avg")
 
-    def _query(self):
-        def ratio(num, den, scale):
-            return f"COALESCE({num}::float * {scale} / NULLIF({den}, 0), 0.0)"
+    # The count columns and the category each one counts (reached or passed).
+    _kam_reached_columns = {
+        "first_meeting_count": FIRST_MEETING,
+        "meeting_held_count": MEETING_HELD,
+        "fifty_count": FIFTY,
+        "seventy_five_count": SEVENTY_FIVE,
+        "won_count": WON,
+    }
+    # The ratio columns of logic.pipeline_ratios: (numerator, denominator, scale).
+    _kam_ratio_columns = {
+        "contacts_per_meeting": ("contact_count", "first_meeting_count", 1),
+        "first_meeting_to_held": ("meeting_held_count", "first_meeting_count", 100),
+        "held_to_fifty": ("fifty_count", "meeting_held_count", 100),
+        "fifty_to_seventy_five": ("seventy_five_count", "fifty_count", 100),
+        "seventy_five_to_won": ("won_count", "seventy_five_count", 100),
+        "win_rate": ("won_count", "first_meeting_count", 100),
+    }
 
-        counts = {
-            "contact_count": "COUNT(*)",
-            "first_meeting_count": "COUNT(*) FILTER (WHERE max_rank >= 1)",
-            "meeting_held_count": "COUNT(*) FILTER (WHERE max_rank >= 2)",
-            "fifty_count": "COUNT(*) FILTER (WHERE max_rank >= 3)",
-            "seventy_five_count": "COUNT(*) FILTER (WHERE max_rank >= 4)",
-            "won_count": "COUNT(*) FILTER (WHERE max_rank >= 5)",
+    def _query(self):
+        counts = {"contact_count": SQL("COUNT(*)")} | {
+            name: SQL("COUNT(*) FILTER (WHERE max_rank >= %s)", CATEGORY_RANK[category])
+            for name, category in self._kam_reached_columns.items()
         }
-        c = counts
-        columns = [f"{expr} AS {name}" for name, expr in counts.items()]
-        columns += [
-            "COUNT(*) FILTER (WHERE recent_meeting) AS meeting_held_recent_count",
-            ratio(c["contact_count"], c["first_meeting_count"], 1)
-            + " AS contacts_per_meeting",
-            ratio(c["meeting_held_count"], c["first_meeting_count"], 100)
-            + " AS first_meeting_to_held",
-            ratio(c["fifty_count"], c["meeting_held_count"], 100) + " AS held_to_fifty",
-            ratio(c["seventy_five_count"], c["fifty_count"], 100)
-            + " AS fifty_to_seventy_five",
-            ratio(c["won_count"], c["seventy_five_count"], 100)
-            + " AS seventy_five_to_won",
-            ratio(c["won_count"], c["first_meeting_count"], 100) + " AS win_rate",
+        columns = [
+            SQL("%s AS %s", expr, SQL.identifier(name)) for name, expr in counts.items()
         ]
+        columns.append(
+            SQL("COUNT(*) FILTER (WHERE recent_meeting) AS meeting_held_recent_count")
+        )
+        columns += [
+            SQL(
+                "COALESCE(%s::float * %s / NULLIF(%s, 0), 0.0) AS %s",
+                counts[num],
+                scale,
+                counts[den],
+                SQL.identifier(name),
+            )
+            for name, (num, den, scale) in self._kam_ratio_columns.items()
+        ]
+        rank_of_category = SQL(" ").join(
+            SQL("WHEN %s THEN %s", category, rank)
+            for category, rank in CATEGORY_RANK.items()
+        )
         return SQL(
             """
             WITH lead_rank AS (
                 SELECT l.id, l.user_id, l.team_id, l.company_id,
                        GREATEST(
-                           COALESCE(MAX(CASE h.kam_category
-                               WHEN 'first_meeting' THEN 1
-                               WHEN 'meeting_held' THEN 2
-                               WHEN 'fifty' THEN 3
-                               WHEN 'seventy_five' THEN 4
-                               WHEN 'won' THEN 5
-                               ELSE 0 END), 0),
-                           CASE WHEN s.is_won AND l.active THEN 5 ELSE 0 END
+                           COALESCE(MAX(CASE h.kam_category %(ranks)s ELSE 0 END), 0),
+                           CASE WHEN s.is_won AND l.active THEN %(won)s ELSE 0 END
                        ) AS max_rank,
-                       BOOL_OR(h.kam_category = 'meeting_held'
+                       BOOL_OR(h.kam_category = %(held)s
                                AND h.date >= (NOW() AT TIME ZONE 'UTC')
-                                             - make_interval(days => %s))
+                                             - make_interval(days => %(days)s))
                            IS TRUE AS recent_meeting
                   FROM crm_lead l
              LEFT JOIN crm_stage s ON s.id = l.stage_id
              LEFT JOIN kam_stage_history h ON h.lead_id = l.id
               GROUP BY l.id, s.is_won
             )
-            SELECT MIN(id) AS id, user_id, team_id, company_id, %s
+            SELECT MIN(id) AS id, user_id, team_id, company_id, %(columns)s
               FROM lead_rank
           GROUP BY user_id, team_id, company_id
             """,
-            RECENT_DAYS,
-            SQL(", ".join(columns)),
+            ranks=rank_of_category,
+            won=CATEGORY_RANK[WON],
+            held=MEETING_HELD,
+            days=RECENT_DAYS,
+            columns=SQL(", ").join(columns),
         )
 
     def init(self):
@@ -115,24 +137,3 @@ class KamPipelineRatioReport(models.Model):
                 self._query(),
             )
         )
-
-    @api.model
-    def _kam_counts(self, domain):
-        """:class:`PipelineCounts` summed over the rows matching ``domain``."""
-        names = [
-            "contact_count",
-            "first_meeting_count",
-            "meeting_held_count",
-            "fifty_count",
-            "seventy_five_count",
-            "won_count",
-            "meeting_held_recent_count",
-        ]
-        rows = self._read_group(domain, [], [f"{name}:sum" for name in names])
-        values = [value or 0 for value in rows[0]] if rows else [0] * len(names)
-        return PipelineCounts(*values)
-
-    @api.model
-    def _kam_ratios(self, domain):
-        """Exact :class:`PipelineRatios` of the rows matching ``domain``."""
-        return pipeline_ratios(self._kam_counts(domain))

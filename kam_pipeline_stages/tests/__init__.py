@@ -7,7 +7,7 @@ from . import test_ratios
 from . import test_performance
 from . import test_hooks
 from . import test_checklist_probability
-from . import test_review_fixes
+from . import test_checklist_lifecycle
 from . import test_gate_integrity
 from . import test_checklist_audit
 from . import test_cron_concurrency

@@ -1,11 +1,24 @@
-from odoo.tests import TransactionCase, new_test_user
+from odoo.addons.kam_management.tests.common import KamCase
 
 
-class KamPipelineCase(TransactionCase):
+class KamPipelineCase(KamCase):
+    """The KAM pipeline (team, its six stages) and two generic stages, on
+    kam_management's test base (its users and clean slate)."""
+
+    kam_context = {"tracking_disable": True}
+    kam_users = {
+        "rep": ("kam_pipe_rep", "Rita Rep", KamCase.kam_users["rep"][2]),
+        "rep2": ("kam_pipe_rep2", "Oscar Other", KamCase.kam_users["rep2"][2]),
+        "director": (
+            "kam_pipe_director",
+            "Dora Director",
+            KamCase.kam_users["director"][2],
+        ),
+    }
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         ref = cls.env.ref
         cls.team = ref("kam_pipeline_stages.crm_team_key_accounts")
         cls.stage_fm = ref("kam_pipeline_stages.crm_stage_kam_first_meeting")
@@ -19,24 +32,6 @@ class KamPipelineCase(TransactionCase):
         )
         cls.stage_generic_2 = cls.env["crm.stage"].create(
             {"name": "Generic Qualified", "sequence": 1}
-        )
-        cls.rep = new_test_user(
-            cls.env,
-            login="kam_pipe_rep",
-            name="Rita Rep",
-            groups="kam_management.group_kam_user",
-        )
-        cls.rep2 = new_test_user(
-            cls.env,
-            login="kam_pipe_rep2",
-            name="Oscar Other",
-            groups="kam_management.group_kam_user",
-        )
-        cls.director = new_test_user(
-            cls.env,
-            login="kam_pipe_director",
-            name="Dora Director",
-            groups="kam_management.group_kam_manager",
         )
         cls.partner = cls.env["res.partner"].create(
             {"name": "Acme Steel", "is_company": True}

@@ -27,7 +27,7 @@ class TestAbsurdInput(KamPipelineCase):
         self.assertTrue(str(caught.exception))
         return caught.exception
 
-    # ------------------------------------------------------------ wizard
+    # -- wizard
 
     def test_qualification_wizard_refuses_absurd_sales_forces(self):
         for value in ABSURD_INTEGERS + ABSURD_NUMBERS:
@@ -59,7 +59,7 @@ class TestAbsurdInput(KamPipelineCase):
         self.assertNotIn("must be", str(error))
         self.assertRegex(str(error), "[а-яА-Я]{5}")
 
-    # ------------------------------------------------------------ stages, items
+    # -- stages, items
 
     def test_stage_settings_refuse_absurd_numbers(self):
         Stage = self.env["crm.stage"].with_user(self.director)
@@ -95,7 +95,7 @@ class TestAbsurdInput(KamPipelineCase):
                 )
             )
 
-    # ------------------------------------------------------------ deals
+    # -- deals
 
     def test_deals_refuse_absurd_numbers(self):
         lead = self.lead.with_user(self.rep)

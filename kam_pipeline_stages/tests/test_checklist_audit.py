@@ -27,7 +27,7 @@ class TestChecklistAudit(KamPipelineCase):
         self.assertEqual(self.line.done_date, datetime(2026, 3, 2, 10, 0))
         self.assertEqual(self.line.lead_id, self.lead)
 
-    # ------------------------------------------------------------ ticking
+    # -- ticking
 
     def test_ticking_records_the_user_and_the_time(self):
         self._assert_audit_kept()
@@ -36,7 +36,7 @@ class TestChecklistAudit(KamPipelineCase):
         self.assertFalse(self.line.done_user_id)
         self.assertFalse(self.line.done_date)
 
-    # ------------------------------------------------------------ the finding
+    # -- the reported forgery
 
     def test_audit_fields_cannot_be_written(self):
         forged = {"done_user_id": self.director.id, "done_date": "2020-01-01 00:00:00"}
@@ -165,7 +165,7 @@ class TestChecklistAudit(KamPipelineCase):
         )
         self.assertEqual(entry.user_id, self.rep)
 
-    # ------------------------------------------------------------ the deal
+    # -- the deal
 
     def test_deal_figures_cannot_be_written(self):
         forged = [
@@ -220,7 +220,7 @@ class TestChecklistAudit(KamPipelineCase):
             wizard.action_apply()
         self.assertFalse(theirs.kam_qual_date)
 
-    # ------------------------------------------------------------ history and logs
+    # -- history and logs
 
     def test_stage_entries_are_the_system_s(self):
         entry = self.env["kam.stage.history"].search([("lead_id", "=", self.lead.id)])

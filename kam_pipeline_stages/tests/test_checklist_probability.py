@@ -24,7 +24,7 @@ class TestChecklistProbability(KamPipelineCase):
         lines.write({"is_done": False})
         return lines
 
-    # ------------------------------------------------------------ setting off
+    # -- setting off
 
     def test_setting_off_changes_nothing(self):
         self.assertFalse(self.company.kam_checklist_sets_probability)
@@ -43,7 +43,7 @@ class TestChecklistProbability(KamPipelineCase):
         lead.probability = 42.0
         self.assertEqual(lead.probability, 42.0)
 
-    # ------------------------------------------------------------ setting on
+    # -- setting on
 
     def test_ticking_raises_and_unticking_lowers_the_category(self):
         self._turn_on()
@@ -308,7 +308,7 @@ class TestChecklistProbability(KamPipelineCase):
         self._tick(lead, self.stage_fm)
         self.assertEqual(lead.kam_checklist_category, "first_meeting")
 
-    # ------------------------------------------------------------ forms
+    # -- forms
 
     def test_settings_form(self):
         lead = self._lead()

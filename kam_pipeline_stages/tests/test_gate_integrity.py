@@ -24,7 +24,7 @@ class TestGateIntegrity(KamPipelineCase):
         cls.gated = cls.stage_fm | cls.stage_held | cls.stage_fifty | cls.stage_75
         cls.Lead = cls.env["crm.lead"].with_user(cls.rep)
 
-    # ------------------------------------------------------------ helpers
+    # -- helpers
 
     def _unmet_stages(self, lead):
         """The stages of the KAM pipeline with a mandatory criterion the deal has
@@ -68,7 +68,7 @@ class TestGateIntegrity(KamPipelineCase):
         lead.invalidate_recordset()
         self.assertEqual((lead.stage_id, lead.team_id), before)
 
-    # ------------------------------------------------------------ the finding
+    # -- the reported forgery
 
     def test_team_given_back_after_a_generic_won_is_gated(self):
         lead = self._lead()
@@ -106,7 +106,7 @@ class TestGateIntegrity(KamPipelineCase):
         self.assertFalse(lead.team_id)
         self.assertEqual(lead.user_id, self.rep)
 
-    # ------------------------------------------------------------ entries
+    # -- entries
 
     def test_create_straight_into_a_later_stage_is_gated(self):
         vals = {
@@ -259,7 +259,7 @@ class TestGateIntegrity(KamPipelineCase):
             {"company_id": company2.id, "stage_id": self.stage_fifty.id},
         )
 
-    # ------------------------------------------------------------ exhaustive
+    # -- exhaustive
 
     def test_no_sequence_of_writes_forges_a_stage(self):
         """Every sequence of up to 3 writes of team, stage, type and archive flag

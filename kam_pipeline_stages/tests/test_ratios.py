@@ -1,12 +1,28 @@
 from odoo.tests import tagged
 
-from odoo.addons.kam_pipeline_stages.logic import pipeline_ratios
+from odoo.addons.kam_pipeline_stages.logic import (
+    CATEGORY_RANK,
+    WON,
+    PipelineCounts,
+    pipeline_ratios,
+    reached_counts,
+)
 
 from .common import KamPipelineCase
 
 
 @tagged("post_install", "-at_install", "kam")
 class TestPipelineRatios(KamPipelineCase):
+    @staticmethod
+    def _max_rank(lead):
+        """The highest category the deal reached, by its stage history and a won
+        stage, as a rank: the Python reading of the report's max_rank."""
+        history = lead.env["kam.stage.history"].search([("lead_id", "=", lead.id)])
+        ranks = [CATEGORY_RANK.get(h.kam_category or "", 0) for h in history]
+        if lead.stage_id.is_won and lead.active:
+            ranks.append(CATEGORY_RANK[WON])
+        return max(ranks, default=0)
+
     def _advance(self, lead, *stages):
         for stage in stages:
             self._tick(lead, lead.stage_id)
@@ -42,11 +58,43 @@ class TestPipelineRatios(KamPipelineCase):
         self.assertAlmostEqual(row.held_to_fifty, 200.0 / 3)
         self.assertEqual(row.seventy_five_to_won, 100.0)
 
-        exact = Report._kam_ratios([("user_id", "=", self.rep.id)])
-        self.assertEqual(
-            exact, pipeline_ratios(Report._kam_counts([("id", "=", row.id)]))
+        # The SQL form of the counts and ratios agrees with the Python one
+        # (logic.reached_counts over the highest category each deal reached, and
+        # logic.pipeline_ratios), for every row of the sample.
+        leads = self.env["crm.lead"].search(
+            [("user_id", "in", (self.rep | self.rep2).ids)]
         )
-        self.assertEqual(exact.contacts_per_meeting, row.contacts_per_meeting)
+        for report_row in Report.search([("user_id", "in", leads.user_id.ids)]):
+            row_leads = leads.filtered(
+                lambda lead, r=report_row: lead.user_id == r.user_id
+                and lead.team_id == r.team_id
+                and lead.company_id == r.company_id
+            )
+            counts = reached_counts(
+                [self._max_rank(lead) for lead in row_leads],
+                contacts=len(row_leads),
+                meetings_held_recent=report_row.meeting_held_recent_count,
+            )
+            self.assertEqual(
+                counts,
+                PipelineCounts(
+                    *(
+                        report_row[name]
+                        for name in (
+                            "contact_count",
+                            "first_meeting_count",
+                            "meeting_held_count",
+                            "fifty_count",
+                            "seventy_five_count",
+                            "won_count",
+                            "meeting_held_recent_count",
+                        )
+                    )
+                ),
+            )
+            ratios = pipeline_ratios(counts)
+            for name in Report._kam_ratio_columns:
+                self.assertAlmostEqual(report_row[name], getattr(ratios, name))
 
         # A rep sees only their own figures; a director sees everyone's.
         self.assertEqual(Report.with_user(self.rep).search([]).user_id, self.rep)

@@ -7,8 +7,10 @@ from .common import KamPipelineCase
 
 
 @tagged("post_install", "-at_install", "kam")
-class TestReviewFixes(KamPipelineCase):
-    """Regression tests of the review findings (one test or more per finding)."""
+class TestChecklistLifecycle(KamPipelineCase):
+    """Checklists through the life of the pipeline: lines that stay with their deal,
+    no shortcut to won, stage and item changes resynced, archived items, merges,
+    deleted stages, reminders in the owner's language."""
 
     @classmethod
     def setUpClass(cls):
@@ -21,7 +23,7 @@ class TestReviewFixes(KamPipelineCase):
             lambda line: line.stage_id == stage and line.kind == "question"
         )
 
-    # ------------------------------------------------------------ 1. security
+    # -- security
 
     def test_rep_cannot_retarget_a_line_to_another_deal(self):
         company2 = self.env["res.company"].create({"name": "KAM Elsewhere Co"})
@@ -55,7 +57,7 @@ class TestReviewFixes(KamPipelineCase):
         line.with_user(self.rep).write({"is_done": True})
         self.assertTrue(line.is_done)
 
-    # ------------------------------------------------------------ 2. gate bypass
+    # -- gate bypass
 
     def test_generic_stage_then_generic_won_is_no_shortcut(self):
         generic_won = self.env["crm.stage"].create(
@@ -85,7 +87,7 @@ class TestReviewFixes(KamPipelineCase):
         plain.with_user(self.director).write({"stage_id": generic_won.id})
         self.assertEqual(plain.stage_id, generic_won)
 
-    # ------------------------------------------------------------ 3. stale data
+    # -- stale data
 
     def test_shared_pipeline_deals_follow_a_stage_change(self):
         self.env.company.kam_checklist_sets_probability = True
@@ -130,7 +132,7 @@ class TestReviewFixes(KamPipelineCase):
         self.assertEqual(lead.kam_checklist_category, "meeting_held")
         self.assertEqual(lead.probability, self.stage_held.kam_probability)
 
-    # ------------------------------------------------------------ 4. templates
+    # -- templates
 
     def test_moved_or_unarchived_template_reaches_deals_in_the_stage(self):
         lead = self._lead()
@@ -157,7 +159,7 @@ class TestReviewFixes(KamPipelineCase):
         lead.with_user(self.rep).write({"stage_id": self.stage_fifty.id})
         self.assertEqual(lead.stage_id, self.stage_fifty)
 
-    # ------------------------------------------------------------ 5. progress
+    # -- progress
 
     def test_archived_items_do_not_count(self):
         lead = self._lead()
@@ -171,7 +173,7 @@ class TestReviewFixes(KamPipelineCase):
         self.assertEqual(lead.kam_missing_criteria_count, 0)
         self.assertEqual(lead.kam_checklist_progress, 100.0)
 
-    # ------------------------------------------------------------ 6. merge
+    # -- merge
 
     def test_merge_keeps_history_and_checklist(self):
         kept = self._lead(name="Kept deal")
@@ -216,7 +218,7 @@ class TestReviewFixes(KamPipelineCase):
             len(self.env["kam.stage.history"].search([("lead_id", "=", head.id)])), 2
         )
 
-    # ------------------------------------------------------------ 7. history
+    # -- history
 
     def test_deleting_a_stage_keeps_its_history(self):
         extra = self.env["crm.stage"].create(
@@ -243,7 +245,7 @@ class TestReviewFixes(KamPipelineCase):
         )
         self.assertEqual(row.first_meeting_count, 1)
 
-    # ------------------------------------------------------------ 8. language
+    # -- language
 
     def test_stale_activity_speaks_the_owner_language(self):
         self.env["res.lang"]._activate_lang("ru_RU")
