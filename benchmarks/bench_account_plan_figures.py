@@ -22,7 +22,7 @@ import argparse
 import datetime
 import time
 
-from benchlib import odoo_env, run_counted
+from benchlib import odoo_env, print_measure, run_counted
 
 
 def build(env, count, opportunities):
@@ -163,11 +163,7 @@ def set_based_win_loss(env, lines):
 
 def measure(env, label, function, rows):
     _result, queries, elapsed = run_counted(env, function)
-    print(
-        f"{label:<30} {rows:>7} rows {elapsed:>7.2f} s "
-        f"{rows / elapsed if elapsed else 0:>8.0f} rows/s "
-        f"{queries:>7} queries ({queries / rows if rows else 0:.2f}/row)"
-    )
+    print_measure(label, rows, "rows", elapsed, queries)
 
 
 def main():

@@ -19,7 +19,7 @@ import argparse
 import datetime
 import time
 
-from benchlib import odoo_env, run_counted
+from benchlib import odoo_env, print_measure, run_counted
 
 REVIEW_TYPE = "kam_account_plan.mail_activity_type_plan_review"
 
@@ -91,12 +91,7 @@ def naive(env, plans):
 
 def measure(env, label, function, rows):
     batches, queries, elapsed = run_counted(env, function)
-    print(
-        f"{label:<28} {rows:>7} plans {elapsed:>7.2f} s "
-        f"{rows / elapsed if elapsed else 0:>8.0f} plans/s "
-        f"{queries:>7} queries ({queries / rows if rows else 0:.2f}/plan), "
-        f"{batches} batch(es)"
-    )
+    print_measure(label, rows, "plans", elapsed, queries, f", {batches} batch(es)")
 
 
 def main():

@@ -50,3 +50,13 @@ def run_counted(env, function):
     result = function()
     env.flush_all()
     return result, env.cr.sql_log_count - queries, time.perf_counter() - started
+
+
+def print_measure(label, rows, unit, elapsed, queries, extra=""):
+    """One line of a benchmark's table: rows, time, rows per second, queries."""
+    print(
+        f"{label:<30} {rows:>7} {unit} {elapsed:>7.2f} s "
+        f"{rows / elapsed if elapsed else 0:>8.0f} {unit}/s "
+        f"{queries:>7} queries ({queries / rows if rows else 0:.2f}/{unit.rstrip('s')})"
+        f"{extra}"
+    )

@@ -97,7 +97,7 @@ def is_valid_integer(value):
     number = _as_float(value)
     return (
         number is not None
-        and math.isfinite(number)
+        and is_valid_number(number, bounded=False)
         and number.is_integer()
         and MIN_INTEGER <= number <= MAX_INTEGER
     )
