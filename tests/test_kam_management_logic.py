@@ -136,9 +136,13 @@ def test_next_contact_never_before_last_contact(last, days):
 def test_never_contacted_is_due_from_fallback():
     today = datetime.date(2026, 11, 24)
     assert cadence.next_contact_date(None, 30, today) == today
-    assert cadence.is_overdue(today, today)
+    # Due today is today's work, overdue from the day after.
+    assert not cadence.is_overdue(today, today)
+    assert cadence.is_due(today, today)
+    assert cadence.is_overdue(today - datetime.timedelta(days=1), today)
     assert not cadence.is_overdue(today + datetime.timedelta(days=1), today)
     assert not cadence.is_overdue(None, today)
+    assert not cadence.is_due(None, today)
     with pytest.raises(ValueError):
         cadence.next_contact_date(today, 0)
 

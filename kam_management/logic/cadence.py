@@ -28,11 +28,11 @@ def next_contact_date(last_contact, days, fallback=None):
 
 
 def overdue_before(today):
-    """Contacts due before this day are overdue on ``today``: due today counts as
-    overdue, the reminder is for today's work. The domains and SQL of the models
-    compare due dates with this day, so that they and :func:`is_overdue` are one
-    rule."""
-    return today + datetime.timedelta(days=1)
+    """Contacts due before this day are overdue on ``today``. A contact due today is
+    today's work, as Odoo's activities say "Today": it is overdue from the day after.
+    The domains and SQL of the models compare due dates with this day, so that they
+    and :func:`is_overdue` are one rule."""
+    return today
 
 
 def is_overdue(next_date, today):

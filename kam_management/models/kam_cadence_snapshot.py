@@ -47,6 +47,8 @@ class KamCadenceSnapshot(models.Model):
         one INSERT ... SELECT with GROUP BY, whatever the number of accounts. Running
         it twice the same day gives the same rows."""
         self.env.flush_all()
+        # Sudo: the daily job's view of the accounts, not the running user's.
+        partners = self.env["res.partner"].sudo()
         self.env.cr.execute(
             SQL("DELETE FROM kam_cadence_snapshot WHERE date = %s", today)
         )
@@ -66,11 +68,13 @@ class KamCadenceSnapshot(models.Model):
                        NOW() AT TIME ZONE 'UTC'
                   FROM res_partner p
                   JOIN res_users u ON u.id = p.kam_manager_id
-                 WHERE p.parent_id IS NULL AND p.active AND p.kam_tier IS NOT NULL
+                 WHERE p.id IN %(accounts)s AND p.kam_tier IS NOT NULL
               GROUP BY p.kam_manager_id, u.sale_team_id, p.kam_tier,
                        COALESCE(p.company_id, %(company)s)
                 """,
                 today=today,
+                # The one definition of an account (active ones: the search's).
+                accounts=partners._search(partners._kam_account_domain()).subselect(),
                 company=self.env.company.id,
                 # cadence.is_overdue, in SQL: the same bound.
                 overdue=SQL(

@@ -194,6 +194,13 @@ class ResPartner(models.Model):
         store=True,
         index=True,
     )
+    kam_is_account = fields.Boolean(
+        "Is an Account",
+        compute="_compute_kam_is_account",
+        search="_search_kam_is_account",
+        help="A customer key account management looks after: a company or a person "
+        "without a parent, neither one of your own companies nor a user.",
+    )
     kam_is_overdue = fields.Boolean(
         "Contact Overdue",
         compute="_compute_kam_is_overdue",
@@ -840,12 +847,60 @@ class ResPartner(models.Model):
     # -- the daily refresh
     @api.model
     def _kam_account_domain(self):
-        # Customers only: the database's own companies and the people who work in them
-        # (internal users) are not accounts.
-        users = self.env["res.users"].sudo().with_context(active_test=False)
-        staff = users.search([("share", "=", False)]).partner_id
+        """Who is an account (docs/METHOD.md#accounts): a company or a person without
+        a parent, neither one of the database's own companies nor a user's partner
+        (staff, portal or public). Contacts roll up to their company. The one
+        definition of the daily job, every list and filter, the heat map and the
+        cockpit (``kam_is_account``)."""
+        users = self.env["res.users"].sudo().with_context(active_test=False).search([])
         own = self.env["res.company"].sudo().search([]).partner_id
-        return [("parent_id", "=", False), ("id", "not in", (staff | own).ids)]
+        return [
+            ("parent_id", "=", False),
+            ("id", "not in", (users.partner_id | own).ids),
+        ]
+
+    def _compute_kam_is_account(self):
+        accounts = self.filtered_domain(self._kam_account_domain())
+        for partner in self:
+            partner.kam_is_account = partner in accounts
+
+    def _search_kam_is_account(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(
+                self.env._("Search accounts with = or != and a boolean.")
+            )
+        domain = self._kam_account_domain()
+        if (operator == "=") == value:
+            return domain
+        return ["!", *expression.normalize_domain(domain)]
+
+    def _kam_forget_non_accounts(self):
+        """Clear the KAM figures that partners who are no accounts (any more) still
+        carry from an earlier refresh, e.g. a customer who became a user: they leave
+        every list, the heat map and the cockpit at once. One search, one write."""
+        stale = self.with_context(active_test=False).search(
+            [
+                ("kam_is_account", "=", False),
+                "|",
+                ("kam_tier_computed", "!=", False),
+                ("kam_refresh_date", "!=", False),
+            ]
+        )
+        if stale:
+            stale._kam_write_refresh(
+                {
+                    "kam_tier_computed": False,
+                    "kam_revenue_12m": 0.0,
+                    "kam_revenue_prev_12m": 0.0,
+                    "kam_purchase_count_12m": 0,
+                    "kam_has_prospects": False,
+                    "kam_last_contact_date": False,
+                    "kam_lookalike_score": 0,
+                    "kam_is_lookalike": False,
+                    "kam_overdue_since": False,
+                    "kam_refresh_date": False,
+                }
+            )
 
     @api.model
     def _kam_queue_refresh(self, companies):
@@ -885,6 +940,7 @@ class ResPartner(models.Model):
                 .get_param("kam_management.refresh_batch_size", 1000)
             )
         self.env["res.company"].search([])._kam_refresh_benchmarks(today)
+        self._kam_forget_non_accounts()
         pending = self._kam_account_domain() + [
             "|",
             ("kam_refresh_date", "=", False),

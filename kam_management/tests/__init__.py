@@ -11,3 +11,4 @@ from . import test_cockpit
 from . import test_ui
 from . import test_system_fields
 from . import test_rule_forms
+from . import test_accounts

@@ -109,4 +109,9 @@ class TestCadence(KamCase):
         self.assertEqual(
             self.account.kam_next_contact_date, self.account.create_date.date()
         )
-        self.assertTrue(self.account.kam_is_overdue)
+        # Due today is today's work (Odoo's activities say "Today"), overdue the day
+        # after.
+        self.assertFalse(self.account.kam_is_overdue)
+        with freeze_time(self.account.create_date + datetime.timedelta(days=1)):
+            self.account.invalidate_recordset(["kam_is_overdue"])
+            self.assertTrue(self.account.kam_is_overdue)

@@ -37,6 +37,13 @@ class TestCockpit(KamCase):
 
     def _prepare(self):
         self._log_contact(self.hot, self.today, channel="email")
+        # Cold Co, never contacted, has been due since it was created ten days ago.
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = create_date - interval '10 days'"
+            " WHERE id = %s",
+            [self.cold.id],
+        )
+        self.cold.invalidate_recordset(["create_date"])
         self._refresh_all()
         self.cold.with_user(self.director).write(
             {"kam_tier_override": "a", "kam_tier_override_reason": "Strategic"}

@@ -28,6 +28,13 @@ class TestCadenceCompliance(KamCase):
             (cls.a3, 100_000),
         ):
             cls._sale(account, amount)
+        # A2, never contacted, has been due since it was created five days ago.
+        cls.env.cr.execute(
+            "UPDATE res_partner SET create_date = create_date - interval '5 days'"
+            " WHERE id = %s",
+            [cls.a2.id],
+        )
+        cls.a2.invalidate_recordset(["create_date"])
         cls.day0 = cls.today
 
     def _day(self, offset):

@@ -26,6 +26,20 @@ class TestDailyJob(KamCase):
             [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
         )
 
+    def test_reminder_falls_on_the_due_date(self):
+        # Due today: a reminder for today ("Today" in the activities), not overdue.
+        # Due 10 days ago: the reminder says so (overdue since its due date).
+        self._log_contact(self.fresh, self.today - datetime.timedelta(days=40))
+        self._refresh_all()
+        today_reminder = self._reminders(self.a_account)
+        self.assertEqual(today_reminder.date_deadline, self.today)
+        self.assertEqual(today_reminder.state, "today")
+        self.assertFalse(self.a_account.kam_is_overdue)
+        late = self._reminders(self.fresh)
+        self.assertEqual(late.date_deadline, self.today - datetime.timedelta(days=10))
+        self.assertEqual(late.state, "overdue")
+        self.assertTrue(self.fresh.kam_is_overdue)
+
     def test_one_reminder_per_overdue_account_of_the_tier_channel(self):
         self._log_contact(self.fresh, self.today - datetime.timedelta(days=3))
         self._refresh_all()
@@ -157,6 +171,4 @@ class TestDailyJob(KamCase):
         )
         portal.partner_id.kam_refresh_date = False
         self._refresh_all()
-        self.assertEqual(
-            portal.partner_id.kam_tier, "d", "portal customers are accounts"
-        )
+        self.assertFalse(portal.partner_id.kam_tier, "users' partners are no accounts")

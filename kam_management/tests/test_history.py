@@ -126,25 +126,39 @@ class TestAccountHistory(KamCase):
         )
 
     def test_one_breach_per_overdue_spell(self):
+        def day(offset):
+            return self.today + datetime.timedelta(days=offset)
+
         self._refresh_all()
+        self.assertFalse(
+            self._history(self.big, "cadence_breach"),
+            "due today (never contacted): today's work, no breach yet",
+        )
+        with freeze_time(day(1)):
+            self._refresh_all()
         breaches = self._history(self.big, "cadence_breach")
-        self.assertEqual(len(breaches), 1, "never contacted: overdue at once")
+        self.assertEqual(len(breaches), 1, "overdue the day after it was due")
         self.assertEqual(
             (breaches.old_value, breaches.new_value, breaches.manager_id),
             ("in_time", "overdue", self.rep),
         )
         self.assertEqual(self.big.kam_overdue_since, self.big.kam_next_contact_date)
         # Still overdue the next days: the same spell.
-        for days in (1, 2):
-            with freeze_time(self.today + datetime.timedelta(days=days)):
+        for offset in (2, 3):
+            with freeze_time(day(offset)):
                 self._refresh_all()
         self.assertEqual(len(self._history(self.big, "cadence_breach")), 1)
         # Contacted: the spell closes; overdue again after the cadence: a new breach.
-        self._log_contact(self.big, self.today + datetime.timedelta(days=2))
-        with freeze_time(self.today + datetime.timedelta(days=3)):
+        self._log_contact(self.big, day(3))
+        with freeze_time(day(4)):
             self._refresh_all()
         self.assertFalse(self.big.kam_overdue_since)
-        with freeze_time(self.today + datetime.timedelta(days=33)):
+        with freeze_time(day(33)):
+            self._refresh_all()
+        self.assertEqual(
+            len(self._history(self.big, "cadence_breach")), 1, "due on day 33"
+        )
+        with freeze_time(day(34)):
             self._refresh_all()
         self.assertEqual(len(self._history(self.big, "cadence_breach")), 2)
         # Accounts nobody manages have no cadence to breach.
