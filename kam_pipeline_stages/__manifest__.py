@@ -2,7 +2,7 @@
     "name": "KAM Pipeline Stages",
     "summary": "Probability-category pipeline for key accounts: stage checklists, "
     "gating, aging, next steps, qualification and pipeline ratios",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kam-odoo/kam",
     "author": "KAM for Odoo",

@@ -1,8 +1,11 @@
+from odoo.tools import SQL
+
+
 def uninstall_hook(env):
     """Leave the users' deals intact when the addon goes away.
 
-    - The deals whose checklist set their probability get CRM's automated
-      probability back, so that CRM's scoring takes care of them again.
+    - The deals whose KAM category (or checklist) set their probability get CRM's
+      automated probability back, so that CRM's scoring takes care of them again.
     - The opportunities' checklist lines are removed first: they keep their template
       with ``ondelete="restrict"`` (a director cannot delete answered items by mistake),
       and the whole model goes away with the addon anyway.
@@ -12,12 +15,16 @@ def uninstall_hook(env):
     """
     cr = env.cr
     env.flush_all()
+    # In SQL: the addon's write would give the deals their category's again.
+    ruled = (
+        env["crm.lead"].sudo().search([("kam_category_sets_probability", "=", True)])
+    )
     cr.execute(
-        """
-        UPDATE crm_lead
-           SET probability = automated_probability
-         WHERE kam_checklist_managed AND active
-        """
+        SQL(
+            "UPDATE crm_lead SET probability = automated_probability"
+            " WHERE id = ANY(%s)",
+            ruled.ids,
+        )
     )
     env["crm.lead"].invalidate_model(["probability"])
     cr.execute("DELETE FROM kam_lead_checklist_line")

@@ -1,6 +1,7 @@
 """The KAM rules of kam_management, without Odoo (docs/METHOD.md)."""
 
 import datetime
+import math
 
 import pytest
 from hypothesis import assume, given
@@ -42,8 +43,9 @@ def test_literature_levels():
     assert tiering.compute_tier(30, 100) == "c"
     assert tiering.compute_tier(0, 100) == "d"
     assert tiering.compute_tier(0, 100, has_prospects=True) == "c"
-    # Boundaries are the midpoints between the levels.
-    assert tiering.tier_boundaries() == pytest.approx((0.8, 0.45))
+    # The default cut-offs are the midpoints between the levels.
+    assert tiering.default_cutoffs() == (80.0, 45.0)
+    assert tiering.default_cutoffs(70, 40) == (85.0, 55.0)
     assert tiering.compute_tier(80, 100) == "a"
     assert tiering.compute_tier(79.99, 100) == "b"
     assert tiering.compute_tier(45, 100) == "b"
@@ -55,6 +57,76 @@ def test_tier_levels_are_configurable_and_checked():
     for bad in ((30, 60), (60, 0), (100, 30), (60, 60)):
         with pytest.raises(ValueError):
             tiering.tier_levels(*bad)
+
+
+def test_tier_cutoffs_are_configurable_and_checked():
+    # Beta (82%) and Delta (45%) of the worked example (docs/METHOD.md#tiers).
+    assert tiering.compute_tier(82, 100, cutoffs=(85, 55)) == "b"
+    assert tiering.compute_tier(45, 100, cutoffs=(85, 55)) == "c"
+    assert tiering.compute_tier(45, 100, cutoffs=(85, 45)) == "b"
+    # Given cut-offs win over the levels' midpoints.
+    assert tiering.compute_tier(70, 100, 60, 30, cutoffs=(70, 45)) == "a"
+    assert tiering.compute_tier(100, 100, cutoffs=(100, 1)) == "a"
+    for bad in ((45, 80), (80, 80), (80, 0), (101, 45), (math.nan, 45), (math.inf, 45)):
+        assert not tiering.cutoffs_in_order(*bad)
+        with pytest.raises(ValueError):
+            tiering.compute_tier(50, 100, cutoffs=bad)
+    assert tiering.cutoffs_in_order(80, 45)
+    assert tiering.levels_within_cutoffs(60, 30, 80, 45)
+    assert tiering.levels_within_cutoffs(60, 30, 61, 60)
+    for b_ratio, c_ratio, a_from, b_from in (
+        (80, 30, 80, 45),  # B level is already A
+        (60, 30, 80, 61),  # B level is still C
+        (60, 45, 80, 45),  # C level is already B
+    ):
+        assert not tiering.levels_within_cutoffs(b_ratio, c_ratio, a_from, b_from)
+
+
+def _midpoint_rule(revenue, bench, b_ratio, c_ratio):
+    """The rule before the cut-offs were settings: the tier of the nearest level."""
+    if revenue <= 0:
+        return "d"
+    if bench <= 0:
+        return "c"
+    share = revenue / bench
+    if share >= (1.0 + b_ratio / 100.0) / 2.0:
+        return "a"
+    if share >= (b_ratio / 100.0 + c_ratio / 100.0) / 2.0:
+        return "b"
+    return "c"
+
+
+levels = st.tuples(
+    st.floats(min_value=1, max_value=99), st.floats(min_value=1, max_value=99)
+).filter(lambda pair: pair[1] < pair[0])
+
+
+@given(money, money, levels)
+def test_default_cutoffs_are_the_midpoint_rule(revenue, bench, level_pair):
+    b_ratio, c_ratio = level_pair
+    # Levels a hundredth of a percent apart at least: closer, their midpoint rounds
+    # onto one of them.
+    assume(bench > 0 and b_ratio - c_ratio >= 0.01)
+    # Exactly on a cut-off the two roundings of the midpoint may differ by one ulp;
+    # the cut-offs themselves are pinned by test_literature_levels.
+    share = revenue / bench * 100
+    assume(
+        all(
+            abs(share - cut) > 1e-6 for cut in tiering.default_cutoffs(b_ratio, c_ratio)
+        )
+    )
+    expected = _midpoint_rule(revenue, bench, b_ratio, c_ratio)
+    assert tiering.compute_tier(revenue, bench, b_ratio, c_ratio) == expected
+    assert (
+        tiering.compute_tier(
+            revenue, bench, cutoffs=tiering.default_cutoffs(b_ratio, c_ratio)
+        )
+        == expected
+    )
+    # Midpoints always keep each level in its own tier.
+    assert tiering.levels_within_cutoffs(
+        b_ratio, c_ratio, *tiering.default_cutoffs(b_ratio, c_ratio)
+    )
 
 
 @given(money, money, money)

@@ -195,6 +195,21 @@ def test_category_probabilities_follow_the_literature():
     assert ranks == sorted(ranks) and probabilities == sorted(probabilities)
 
 
+def test_an_open_kam_deal_has_its_category_probability():
+    def probability(category, **kwargs):
+        values = {"active": True, "won": False, **kwargs}
+        return logic.deal_probability(category, 25.0, **values)
+
+    assert probability("meeting_held") == 25.0
+    # the checklist's earned category wins where it sets the probability (0: none)
+    assert probability("meeting_held", earned=10.0) == 10.0
+    assert probability("meeting_held", earned=0.0) == 0.0
+    # CRM's rules: won, lost (archived), outside the KAM pipeline
+    assert probability("won", won=True) is None
+    assert probability("meeting_held", active=False) is None
+    assert probability(False) is None
+
+
 # -- qualification
 
 ANSWERS = {

@@ -84,7 +84,33 @@ partner = env["res.partner"].create({
     "kam_tier_override": "b", "kam_tier_override_reason": "Kept across upgrades",
 })
 env.company.kam_cadence_a = 21
+# A probability typed on a KAM deal before the upgrade (when the addon kept it).
+deal = env.ref("kam_pipeline_stages.kam_demo_pipeline_lead_severnaya", False)
+if deal:
+    env.cr.execute("UPDATE crm_lead SET probability = 77 WHERE id = %s", [deal.id])
 print("@@KAM@@ {}")
+"""
+
+# The open deals of the KAM stages whose probability is not their category's (the
+# deals whose checklist sets it aside): none once upgraded (issue 10).
+OFF_CATEGORY = """
+import json
+env.cr.execute(
+    "SELECT count(*) FROM information_schema.columns"
+    " WHERE table_name = 'crm_lead' AND column_name = 'kam_checklist_managed'"
+)
+count = None
+if env.cr.fetchone()[0]:
+    env.cr.execute(
+        "SELECT count(*) FROM crm_lead lead"
+        " JOIN crm_stage stage ON stage.id = lead.stage_id"
+        " WHERE lead.active AND stage.kam_category IS NOT NULL"
+        " AND NOT COALESCE(stage.is_won, FALSE)"
+        " AND NOT COALESCE(lead.kam_checklist_managed, FALSE)"
+        " AND lead.probability IS DISTINCT FROM stage.kam_probability"
+    )
+    count = env.cr.fetchone()[0]
+print("@@KAM@@", json.dumps(count))
 """
 
 CRM_WORKS = """
@@ -159,6 +185,7 @@ def test_upgrade_keeps_data_and_uninstall_leaves_crm_working(
     _shell(database, USER_DATA, previous_path)
     before = _shell(database, SNAPSHOT, previous_path)
     assert before["managed"] and before["ratings"] and before["override"] == "a"
+    off_category = _shell(database, OFF_CATEGORY, previous_path)
 
     _odoo(database, "-u", ADDONS, "--stop-after-init", addons_path=current_path)
     after = _shell(database, SNAPSHOT, current_path)
@@ -175,6 +202,10 @@ def test_upgrade_keeps_data_and_uninstall_leaves_crm_working(
             )
     assert after["cadence"] == 21
     assert after["user_partner"] == "Kept across upgrades"
+    assert off_category is None or off_category > 0
+    assert _shell(database, OFF_CATEGORY, current_path) == 0, (
+        "the upgrade gives the KAM deals their category's probability"
+    )
 
     _shell(database, UNINSTALL, current_path)
     crm = _shell(database, CRM_WORKS, current_path)

@@ -181,27 +181,26 @@ class KamAccountPlan(models.Model):
         "kam.account.plan.investment", "plan_id", "Investment", copy=True
     )
 
-    # -- totals
+    # -- totals: the plan's figures, each shown once (form and printed plan)
     forecast_total = fields.Monetary(
-        "Forecast", compute="_compute_forecast_totals", store=True
+        "Plan",
+        compute="_compute_forecast_totals",
+        store=True,
+        help="Sum of the revenue forecast amounts, unweighted: the revenue the plan "
+        "aims at in its period. Gap to plan and coverage are measured against it.",
     )
     forecast_weighted = fields.Monetary(
-        "Weighted Forecast", compute="_compute_forecast_totals", store=True
-    )
-    actual_revenue = fields.Monetary(
-        compute="_compute_actual_revenue",
-        help="The account's revenue over the plan period, from the revenue source "
-        "configured "
-        "in Key Account Management.",
+        "Weighted Forecast",
+        compute="_compute_forecast_totals",
+        store=True,
+        help="Sum of the revenue forecast amounts times their probability: the "
+        "revenue the plan expects. Achieved (%) is measured against it.",
     )
     achievement_percent = fields.Float(
-        "Achieved (%)", compute="_compute_actual_revenue", digits=(16, 1)
-    )
-    revenue_gap = fields.Monetary(
-        "Gap to Weighted Forecast",
-        compute="_compute_actual_revenue",
-        help="Weighted forecast minus actual revenue: what is still to be won in the "
-        "period.",
+        "Achieved (%)",
+        compute="_compute_achievement_percent",
+        digits=(16, 1),
+        help="Actual to date as a percentage of the weighted forecast.",
     )
     # Plan against pipeline and actuals. Stored so that managers can rank the plans.
     # The pipeline and actuals move with opportunities and invoices, which no
@@ -223,27 +222,31 @@ class KamAccountPlan(models.Model):
         compute="_compute_plan_figures",
         store=True,
         copy=False,
-        help="The account's revenue from the plan start to today (or the plan end).",
+        help="The account's revenue from the plan start to today (or the plan end), "
+        "from the revenue source configured in Key Account Management. A closed plan "
+        "keeps the figure it closed with.",
     )
     gap_to_plan = fields.Monetary(
         "Gap to Plan",
         compute="_compute_plan_figures",
         store=True,
-        help="Forecast minus actual to date minus weighted pipeline: the part of the "
-        "plan that is neither won nor in the pipeline.",
+        help="Plan minus actual to date minus weighted pipeline: the part of the plan "
+        "that is neither won nor in the pipeline (negative when they exceed it).",
     )
     plan_coverage = fields.Float(
         "Coverage (%)",
         compute="_compute_plan_figures",
         store=True,
         digits=(16, 1),
-        help="Actual to date plus weighted pipeline, as a percentage of the forecast.",
+        help="Actual to date plus weighted pipeline, as a percentage of the plan.",
     )
     figures_date = fields.Date(
         "Pipeline and Actuals Refreshed On",
         compute="_compute_plan_figures",
         store=True,
         copy=False,
+        help="Actual to date and the weighted pipeline follow the deals and invoices "
+        "daily and with the Refresh button.",
     )
     product_forecast_total = fields.Monetary(
         "Product/Service Forecast Total",
@@ -578,31 +581,14 @@ class KamAccountPlan(models.Model):
                 )
         return result
 
-    def _get_actual_revenue(self):
-        """``{plan id: actual revenue over the whole plan period}``."""
-        return self._get_revenue(
-            lambda plan: (plan.date_start, plan.date_end)
-            if plan.date_start and plan.date_end
-            else None
-        )
-
-    @api.depends("partner_id", "date_start", "date_end", "forecast_weighted")
-    def _compute_actual_revenue(self):
-        actuals = self._get_actual_revenue()
-        for plan in self:
-            actual = actuals.get(plan.id, 0.0)
-            plan.actual_revenue = actual
-            plan.achievement_percent = (
-                logic.achievement_percent(actual, plan.forecast_weighted) or 0.0
-            )
-            plan.revenue_gap = plan.forecast_weighted - actual
-
     def _get_pipeline_weighted(self):
         """``{plan id: weighted pipeline}`` for all plans of ``self`` in one query.
 
         The pipeline of a plan: open opportunities (active, not won) of its account's
         commercial entity, in its company (or without a company), expected to close
-        within the plan period or without an expected closing date.
+        within the plan period or without an expected closing date. Each weighs its
+        expected revenue times the deal's probability: with KAM Pipeline Stages, a
+        deal of a KAM stage has its category's, which its owner cannot change.
         """
         result = dict.fromkeys(self.ids, 0.0)
         plans = self.filtered("id")
@@ -705,6 +691,14 @@ class KamAccountPlan(models.Model):
             return
         self.env.add_to_compute(self._fields["pipeline_weighted"], plans)
         plans._recompute_recordset(["pipeline_weighted"])
+
+    @api.depends("actual_to_date", "forecast_weighted")
+    def _compute_achievement_percent(self):
+        for plan in self:
+            plan.achievement_percent = (
+                logic.achievement_percent(plan.actual_to_date, plan.forecast_weighted)
+                or 0.0
+            )
 
     @api.depends("product_line_ids.expected_amount")
     def _compute_product_forecast_total(self):

@@ -3,6 +3,18 @@ import datetime
 
 from odoo.addons.kam_management.tests.common import KamCase
 
+# The plan's figures: one block on the form and in the printed plan, each figure once.
+PLAN_FIGURES = (
+    "forecast_total",
+    "forecast_weighted",
+    "actual_to_date",
+    "achievement_percent",
+    "pipeline_weighted",
+    "gap_to_plan",
+    "plan_coverage",
+    "figures_date",
+)
+
 
 class AccountPlanCase(KamCase):
     """A key account with contacts, reps, a director, a plain salesman and a plan, on

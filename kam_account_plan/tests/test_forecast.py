@@ -1,5 +1,7 @@
 import datetime
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -41,6 +43,7 @@ class TestForecast(AccountPlanCase):
         self.assertEqual(self.plan.forecast_total, 40000)
         self.assertEqual(self.plan.forecast_weighted, 20000)
 
+    @freeze_time("2027-01-15")  # after the plan: its whole period is "to date"
     def test_actuals_from_kam_management(self):
         self.plan.revenue_line_ids = self._lines()
         # within the period, also through a contact of the account
@@ -49,11 +52,15 @@ class TestForecast(AccountPlanCase):
         # outside the period, or another account
         self._sale(self.account, 99000, datetime.date(2025, 12, 31))
         self._sale(self.other_account, 77000, datetime.date(2026, 5, 1))
-        self.env.invalidate_all()
-        self.assertEqual(self.plan.actual_revenue, 55000)
+        self.plan.action_refresh_figures()
+        self.assertEqual(self.plan.actual_to_date, 55000)
         self.assertAlmostEqual(self.plan.achievement_percent, 55.0)
-        self.assertEqual(self.plan.revenue_gap, 45000)
+        # 100,000 weighted forecast, 55,000 of it won; 140,000 planned, 85,000 of it
+        # neither won nor in the pipeline.
+        self.assertEqual(self.plan.forecast_weighted - self.plan.actual_to_date, 45000)
+        self.assertEqual(self.plan.gap_to_plan, 85000)
 
+    @freeze_time("2027-01-15")
     def test_actuals_batch_over_periods(self):
         other = self.Plan.create(
             self._plan_values(
@@ -66,8 +73,8 @@ class TestForecast(AccountPlanCase):
         self._sale(self.other_account, 1000, datetime.date(2026, 7, 1))
         self._sale(self.account, 5000, datetime.date(2026, 7, 1))
         plans = self.plan | other
-        self.env.invalidate_all()
-        self.assertEqual(plans.mapped("actual_revenue"), [5000, 77000])
+        plans.action_refresh_figures()
+        self.assertEqual(plans.mapped("actual_to_date"), [5000, 77000])
         # without a forecast there is no achievement ratio
         self.assertEqual(other.achievement_percent, 0)
 

@@ -1,8 +1,11 @@
 import datetime
+from collections import Counter
+
+from lxml import etree
 
 from odoo.tests import Form, tagged
 
-from .common import AccountPlanCase
+from .common import PLAN_FIGURES, AccountPlanCase
 
 
 @tagged("post_install", "-at_install")
@@ -43,3 +46,13 @@ class TestPlanForm(AccountPlanCase):
         self.assertEqual(self.Plan.search(action["domain"]), self.plan)
         action = self.plan.action_view_actions()
         self.assertEqual(action["domain"], [("plan_id", "=", self.plan.id)])
+
+    def test_form_shows_each_figure_once(self):
+        view = self.env.ref("kam_account_plan.kam_account_plan_view_form")
+        arch = etree.fromstring(self.Plan.get_view(view.id, "form")["arch"])
+        shown = Counter(field.get("name") for field in arch.iter("field"))
+        for name in PLAN_FIGURES:
+            self.assertEqual(shown[name], 1, name)
+            self.assertTrue(self.Plan._fields[name].help, f"{name} explains itself")
+        for name in ("actual_revenue", "revenue_gap"):
+            self.assertNotIn(name, self.Plan._fields, "the duplicates are gone")

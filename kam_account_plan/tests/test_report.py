@@ -1,9 +1,12 @@
 import datetime
+from collections import Counter
+
+from lxml import html as lxml_html
 
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import AccountPlanCase
+from .common import PLAN_FIGURES, AccountPlanCase
 
 
 @tagged("post_install", "-at_install")
@@ -89,6 +92,20 @@ class TestReport(AccountPlanCase):
             "Key Stakeholder Left or Changed Role",
         ):
             self.assertIn(text, html)
+
+    def test_report_shows_each_figure_once(self):
+        html, __ = self.env["ir.actions.report"]._render_qweb_html(
+            "kam_account_plan.action_report_account_plan", self.plan.ids
+        )
+        texts = Counter(
+            text.strip() for text in lxml_html.fromstring(html.decode()).itertext()
+        )
+        # The printed labels are the form's, each once.
+        for name in PLAN_FIGURES:
+            label = self.Plan._fields[name].string
+            self.assertEqual(texts[label], 1, label)
+        for label in ("Forecast", "Plan (Forecast)", "Actual Revenue", "Achieved"):
+            self.assertNotIn(label, texts)
 
     def test_report_pdf_when_wkhtmltopdf_is_there(self):
         report = self.env["ir.actions.report"]

@@ -1,9 +1,11 @@
 """Tiering by revenue potential, temperature and look-alikes (docs/METHOD.md#tiers).
 
 Tier A accounts bring the benchmark revenue, tier B about 60% of it, tier C about 30%;
-tier D never bought and shows no prospects. An account is put in the tier whose
-reference level is nearest to its revenue: the boundaries are the midpoints between the
-levels (80% and 45% of the benchmark with the defaults).
+tier D never bought and shows no prospects. These levels are what the temperature
+measures an account against. The tier itself follows two cut-offs, the least share of
+the benchmark for A and for B; by default they are the midpoints between the levels
+(80% and 45% of the benchmark), so that an account goes to the tier whose level is
+nearest to its revenue.
 """
 
 TIERS = ("a", "b", "c", "d")
@@ -39,28 +41,50 @@ def tier_levels(b_ratio=60.0, c_ratio=30.0):
     return {"a": 1.0, "b": b_ratio / 100.0, "c": c_ratio / 100.0, "d": 0.0}
 
 
-def tier_boundaries(b_ratio=60.0, c_ratio=30.0):
-    """The least share of the benchmark that puts an account in A and in B."""
-    levels = tier_levels(b_ratio, c_ratio)
-    return (levels["a"] + levels["b"]) / 2.0, (levels["b"] + levels["c"]) / 2.0
+def default_cutoffs(b_ratio=60.0, c_ratio=30.0):
+    """The cut-offs ``(a_from, b_from)``, in percent of the benchmark, that put an
+    account in the tier whose level is nearest to its revenue: the midpoints between
+    the levels (80 and 45 with the literature's levels)."""
+    tier_levels(b_ratio, c_ratio)
+    return (100.0 + b_ratio) / 2.0, (b_ratio + c_ratio) / 2.0
 
 
-def compute_tier(revenue, bench, b_ratio=60.0, c_ratio=30.0, has_prospects=False):
+def cutoffs_in_order(a_from, b_from):
+    """Whether ``a_from`` and ``b_from`` (percent of the benchmark) are usable cut-offs:
+    0 < B cut-off < A cut-off <= 100. NaN and infinities fail the comparisons."""
+    return 0 < b_from < a_from <= 100
+
+
+def levels_within_cutoffs(b_ratio, c_ratio, a_from, b_from):
+    """Whether each level lies in its own tier: C level < B cut-off <= B level < A
+    cut-off. Otherwise a typical B account would be tiered A (or C) and its
+    temperature measured against a level that is not its tier's."""
+    return c_ratio < b_from <= b_ratio < a_from
+
+
+def compute_tier(
+    revenue, bench, b_ratio=60.0, c_ratio=30.0, has_prospects=False, cutoffs=None
+):
     """The tier an account's trailing-12-month ``revenue`` earns against the benchmark.
 
-    ``has_prospects`` says that the account bought before or has open opportunities:
-    without revenue it is then a low-potential C, not a D.
+    ``cutoffs`` is ``(a_from, b_from)``, the least share of the benchmark (percent)
+    for tier A and for tier B; without it, the midpoints between the levels
+    ``b_ratio`` and ``c_ratio`` (``default_cutoffs``). ``has_prospects`` says that the
+    account bought before or has open opportunities: without revenue it is then a
+    low-potential C, not a D.
     """
+    a_from, b_from = default_cutoffs(b_ratio, c_ratio) if cutoffs is None else cutoffs
+    if not cutoffs_in_order(a_from, b_from):
+        raise ValueError("tier cut-offs must satisfy 0 < B < A <= 100 (percent)")
     revenue = revenue or 0.0
     if revenue <= 0:
         return "c" if has_prospects else "d"
     if bench <= 0:
         return "c"
-    a_min, b_min = tier_boundaries(b_ratio, c_ratio)
     share = revenue / bench
-    if share >= a_min:
+    if share >= a_from / 100.0:
         return "a"
-    if share >= b_min:
+    if share >= b_from / 100.0:
         return "b"
     return "c"
 

@@ -23,6 +23,8 @@ KAM_REFRESH_FIELDS = {
     "kam_benchmark_top_n",
     "kam_tier_b_ratio",
     "kam_tier_c_ratio",
+    "kam_tier_a_from",
+    "kam_tier_b_from",
     "kam_cadence_a",
     "kam_cadence_b",
     "kam_cadence_c",
@@ -60,15 +62,34 @@ class ResCompany(models.Model):
         "months, or the average of the best few.",
     )
     kam_benchmark_top_n = fields.Integer("Top Accounts Averaged", default=5)
+    # Levels: what a typical account of the tier brings (the temperature measures
+    # against them). Cut-offs: where a tier starts. The cut-offs default to the
+    # midpoints between the levels (docs/METHOD.md#tiers).
     kam_tier_b_ratio = fields.Float(
         "Tier B Level (%)",
         default=60.0,
-        help="Revenue of a typical tier B account, in percent of tier A.",
+        help="Revenue of a typical tier B account, in percent of the benchmark. The "
+        "temperature of a tier B account is measured against it.",
     )
     kam_tier_c_ratio = fields.Float(
         "Tier C Level (%)",
         default=30.0,
-        help="Revenue of a typical tier C account, in percent of tier A.",
+        help="Revenue of a typical tier C account, in percent of the benchmark. The "
+        "temperature of a tier C account is measured against it.",
+    )
+    kam_tier_a_from = fields.Float(
+        "Tier A From (% of benchmark)",
+        default=lambda self: tiering.default_cutoffs()[0],
+        help="An account is tier A from this share of the benchmark, tier B from the "
+        "tier B cut-off, else C. Default: midway between the levels of A and B, "
+        "(100 + 60) / 2 = 80%.",
+    )
+    kam_tier_b_from = fields.Float(
+        "Tier B From (% of benchmark)",
+        default=lambda self: tiering.default_cutoffs()[1],
+        help="An account is tier B from this share of the benchmark up to the tier A "
+        "cut-off, below it C. Default: midway between the levels of B and C, "
+        "(60 + 30) / 2 = 45%.",
     )
     kam_cadence_a = fields.Integer("Tier A Cadence (days)", default=30)
     kam_cadence_b = fields.Integer("Tier B Cadence (days)", default=90)
@@ -146,8 +167,6 @@ class ResCompany(models.Model):
         "kam_cadence_c",
         "kam_cadence_d",
         "kam_benchmark_top_n",
-        "kam_tier_b_ratio",
-        "kam_tier_c_ratio",
         "kam_temperature_hot",
         "kam_temperature_warm",
         "kam_temperature_mild",
@@ -196,13 +215,6 @@ class ResCompany(models.Model):
             if company.kam_benchmark_top_n < 1:
                 raise ValidationError(
                     self.env._("The benchmark averages at least one account.")
-                )
-            if not 0 < company.kam_tier_c_ratio < company.kam_tier_b_ratio < 100:
-                raise ValidationError(
-                    self.env._(
-                        "Tier levels must satisfy 0 < tier C < tier B < 100 (percent "
-                        "of tier A)."
-                    )
                 )
             temperatures = (
                 company.kam_temperature_hot,
@@ -263,6 +275,40 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "kam_tier_b_ratio", "kam_tier_c_ratio", "kam_tier_a_from", "kam_tier_b_from"
+    )
+    def _check_kam_tiers(self):
+        for company in self:
+            if not 0 < company.kam_tier_c_ratio < company.kam_tier_b_ratio < 100:
+                raise ValidationError(
+                    self.env._(
+                        "Tier levels must satisfy 0 < tier C < tier B < 100 (percent "
+                        "of tier A)."
+                    )
+                )
+            if not tiering.cutoffs_in_order(
+                company.kam_tier_a_from, company.kam_tier_b_from
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Tier cut-offs must satisfy 0 < tier B cut-off < tier A "
+                        "cut-off <= 100 (percent of the benchmark)."
+                    )
+                )
+            if not tiering.levels_within_cutoffs(
+                company.kam_tier_b_ratio,
+                company.kam_tier_c_ratio,
+                company.kam_tier_a_from,
+                company.kam_tier_b_from,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Each level must lie in its own tier: tier C level < tier B "
+                        "cut-off <= tier B level < tier A cut-off."
+                    )
+                )
+
     def write(self, vals):
         res = super().write(vals)
         if KAM_REFRESH_FIELDS.intersection(vals):
@@ -281,6 +327,8 @@ class ResCompany(models.Model):
             },
             "b_ratio": self.kam_tier_b_ratio,
             "c_ratio": self.kam_tier_c_ratio,
+            # (a_from, b_from): the cutoffs argument of tiering.compute_tier.
+            "tier_cutoffs": (self.kam_tier_a_from, self.kam_tier_b_from),
             "temperature": (
                 self.kam_temperature_hot,
                 self.kam_temperature_warm,

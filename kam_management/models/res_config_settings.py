@@ -19,6 +19,8 @@ class ResConfigSettings(models.TransientModel):
     kam_tier_c_ratio = fields.Float(
         related="company_id.kam_tier_c_ratio", readonly=False
     )
+    kam_tier_a_from = fields.Float(related="company_id.kam_tier_a_from", readonly=False)
+    kam_tier_b_from = fields.Float(related="company_id.kam_tier_b_from", readonly=False)
     kam_cadence_a = fields.Integer(related="company_id.kam_cadence_a", readonly=False)
     kam_cadence_b = fields.Integer(related="company_id.kam_cadence_b", readonly=False)
     kam_cadence_c = fields.Integer(related="company_id.kam_cadence_c", readonly=False)

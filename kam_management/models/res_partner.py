@@ -986,6 +986,7 @@ class ResPartner(models.Model):
                 settings["b_ratio"],
                 settings["c_ratio"],
                 has_prospects=partner.id in prospects or partner.id in stats,
+                cutoffs=settings["tier_cutoffs"],
             )
             # Only evidence counts: a date nothing in the database backs (or one in
             # the future) is never kept.

@@ -1,3 +1,5 @@
+import math
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -30,6 +32,15 @@ class TestSettings(KamCase):
             {"kam_benchmark_top_n": 0},
             {"kam_attractiveness_threshold": 120.0},
             {"kam_lookalike_min_match": 4},
+            # cut-offs out of order, out of range, not numbers
+            {"kam_tier_a_from": 40.0},
+            {"kam_tier_b_from": 0.0},
+            {"kam_tier_a_from": 101.0},
+            {"kam_tier_b_from": math.nan},
+            {"kam_tier_a_from": math.inf},
+            # a level outside its own tier
+            {"kam_tier_b_ratio": 85.0},
+            {"kam_tier_c_ratio": 50.0},
         ):
             with (
                 self.subTest(values=values),
@@ -38,6 +49,30 @@ class TestSettings(KamCase):
             ):
                 self.company.write(values)
         self.assertEqual(self.company.kam_cadence_b, 90)
+        self.assertEqual(
+            (self.company.kam_tier_a_from, self.company.kam_tier_b_from), (80.0, 45.0)
+        )
+
+    def test_settings_form_sets_the_tier_cutoffs(self):
+        account = self._account("Cut-off Co", self.rep)
+        self._sale(account, 1000)
+        self._refresh_all()
+        with Form(self.env["res.config.settings"]) as settings:
+            # the defaults: midway between the levels
+            self.assertEqual(settings.kam_tier_a_from, 80.0)
+            self.assertEqual(settings.kam_tier_b_from, 45.0)
+            settings.kam_tier_a_from = 90.0
+            settings.kam_tier_b_from = 50.0
+        settings.save().execute()
+        self.assertEqual(
+            (self.company.kam_tier_a_from, self.company.kam_tier_b_from), (90.0, 50.0)
+        )
+        self.assertFalse(account.kam_refresh_date, "new cut-offs queue the accounts")
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            with Form(self.env["res.config.settings"]) as settings:
+                settings.kam_tier_b_from = 95.0
+            settings.save().execute()
+        self.assertEqual(self.company.kam_tier_b_from, 50.0)
 
     def test_invoice_source_needs_invoicing(self):
         if "account.move" in self.env:

@@ -71,6 +71,23 @@ class TestTiering(KamCase):
         # 65,000 is 79% of 82,500: below the A/B midpoint of 80%.
         self.assertEqual(self.mid.kam_tier, "b")
 
+    def test_cutoffs_move_the_tiers_not_the_levels(self):
+        self._refresh_all()
+        self.assertEqual(self.mid.kam_tier, "b")  # 65%: from 45%, below 80%
+        self.assertEqual(self.small.kam_tier, "c")  # 20%: below 45%
+        self.company.write(
+            {"kam_tier_a_from": 62.0, "kam_tier_b_from": 15.0, "kam_tier_c_ratio": 10.0}
+        )
+        self.assertFalse(self.mid.kam_refresh_date, "new cut-offs queue the accounts")
+        self._refresh_all()
+        self.assertEqual(self.mid.kam_tier, "a")
+        self.assertEqual(self.small.kam_tier, "b")
+        self.assertEqual(self.top.kam_tier, "a")
+        # The temperature still measures against the tier's level: 65,000 against
+        # the 100,000 tier A stands for.
+        self.assertAlmostEqual(self.mid.kam_temperature_ratio, 65.0)
+        self.assertAlmostEqual(self.small.kam_temperature_ratio, 20 / 60 * 100)
+
     def test_override_needs_reason_and_is_tracked(self):
         self._refresh_all()
         with self.assertRaises(ValidationError):

@@ -14,6 +14,7 @@ from .categories import (
     PARKING_CATEGORY,
     SEVENTY_FIVE,
     WON,
+    deal_probability,
     default_probability,
 )
 from .checklist_category import (
@@ -61,6 +62,7 @@ __all__ = [
     "category_rank",
     "category_to_move",
     "days_in_stage",
+    "deal_probability",
     "default_probability",
     "earned_category",
     "estimate_qualification",

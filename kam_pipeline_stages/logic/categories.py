@@ -33,3 +33,19 @@ NEXT_STEP_CATEGORIES = frozenset({MEETING_HELD, FIFTY, SEVENTY_FIVE})
 def default_probability(category):
     """Return the probability (percent) of ``category``, 0.0 for none or unknown."""
     return CATEGORY_PROBABILITY.get(category or "", 0.0)
+
+
+def deal_probability(category, category_probability, *, active, won, earned=None):
+    """The probability of a deal in a stage of ``category``, or ``None`` where CRM's
+    own rules apply.
+
+    An open deal of the KAM pipeline has the probability of its category: the
+    stage's *Category Probability* (:data:`CATEGORY_PROBABILITY` by default), or
+    ``earned``, the probability of the category its checklist earns where the
+    checklist sets it. CRM keeps the others: a won deal has 100, a lost (archived)
+    one 0, and a deal outside the KAM pipeline its predictive score
+    (``docs/METHOD.md#pipeline``).
+    """
+    if not active or won or not category:
+        return None
+    return category_probability if earned is None else earned

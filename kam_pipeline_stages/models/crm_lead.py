@@ -11,6 +11,7 @@ from ..logic import (
     DealPosition,
     category_to_move,
     days_in_stage,
+    deal_probability,
     earned_category,
     gate_missing,
     gated_transition,
@@ -20,8 +21,8 @@ from ..logic import (
 from .crm_stage import KAM_CATEGORIES
 
 MANAGER_GROUP = "kam_management.group_kam_manager"
-#: Writing one of these on a deal may change what its checklist sets.
-CHECKLIST_SYNC_FIELDS = {
+#: Writing one of these on a deal may change the probability its KAM category sets.
+PROBABILITY_SYNC_FIELDS = {
     "stage_id",
     "active",
     "company_id",
@@ -89,6 +90,14 @@ class CrmLead(models.Model):
     )
     kam_stage_probability = fields.Float(
         related="stage_id.kam_probability", string="Category Probability (%)"
+    )
+    kam_category_sets_probability = fields.Boolean(
+        string="Probability from KAM Category",
+        compute="_compute_kam_category_sets_probability",
+        search="_search_kam_category_sets_probability",
+        help="An open deal of the KAM pipeline: its probability is the one of its "
+        "category (of the category its criteria earn where the checklists set the "
+        "probability), not CRM's predictive score.",
     )
     kam_checklist_line_ids = fields.One2many(
         "kam.lead.checklist.line", "lead_id", string="KAM Checklist"
@@ -259,21 +268,57 @@ class CrmLead(models.Model):
                 lead.stage_id.kam_category, lead.kam_checklist_category
             )
 
+    @api.depends("active", "stage_id.kam_category", "stage_id.is_won")
+    def _compute_kam_category_sets_probability(self):
+        for lead in self:
+            lead.kam_category_sets_probability = (
+                lead._kam_category_probability() is not None
+            )
+
+    def _search_kam_category_sets_probability(self, operator, value):
+        # The domain form of logic.deal_probability (a test checks they agree).
+        domain = [
+            ("active", "=", True),
+            ("stage_id.kam_category", "!=", False),
+            ("stage_id.is_won", "=", False),
+        ]
+        if self._kam_boolean_search_sign(operator, value):
+            return domain
+        return [("id", "not in", self.with_context(active_test=False)._search(domain))]
+
+    def _kam_category_probability(self):
+        """The probability the deal's KAM category gives it, ``None`` where CRM's
+        rules apply (see ``logic.deal_probability``)."""
+        self.ensure_one()
+        stage = self.stage_id
+        return deal_probability(
+            stage.kam_category,
+            stage.kam_probability,
+            active=self.active,
+            won=stage.is_won,
+            earned=(
+                self.kam_checklist_probability if self.kam_checklist_managed else None
+            ),
+        )
+
     def _compute_probabilities(self):
-        """CRM's guess never overwrites what a checklist earned."""
+        """CRM's predictive score stays in ``automated_probability`` for all to see;
+        the probability of a KAM deal is its category's."""
         result = super()._compute_probabilities()
         for lead in self:
-            if lead.kam_checklist_managed:
-                lead.probability = lead.kam_checklist_probability
+            probability = lead._kam_category_probability()
+            if probability is not None:
+                lead.probability = probability
         return result
 
     def _update_automated_probabilities(self):
-        """The nightly CRM update (raw SQL) leaves the earned probabilities alone."""
+        """The nightly CRM update (raw SQL) moves a probability equal to the old
+        score with the new one: the KAM deals get their category's back."""
         result = super()._update_automated_probabilities()
         self.invalidate_model(["probability", "automated_probability"])
         self.sudo().search(
-            [("kam_checklist_managed", "=", True)]
-        )._kam_sync_checklist_probability()
+            [("kam_category_sets_probability", "=", True)]
+        )._kam_sync_probability()
         return result
 
     @api.depends("date_last_stage_update", "stage_id.kam_max_age_days")
@@ -341,14 +386,7 @@ class CrmLead(models.Model):
     @api.model
     def _kam_pipeline_team_ids(self, team_ids):
         """The teams among ``team_ids`` that have their own KAM pipeline stages."""
-        if not team_ids:
-            return set()
-        stages = (
-            self.env["crm.stage"]
-            .sudo()
-            .search([("team_id", "in", list(team_ids)), ("kam_category", "!=", False)])
-        )
-        return set(stages.team_id.ids)
+        return set(team_ids) & self.env["crm.stage"]._kam_pipeline_team_ids()
 
     def _stage_find(self, team_id=False, domain=None, order="sequence, id", limit=1):
         """A team with a KAM pipeline uses its own stages, not the shared ones."""
@@ -396,14 +434,15 @@ class CrmLead(models.Model):
         if kam_leads:
             kam_leads._kam_instantiate_checklist()
             kam_leads._kam_log_stage_entry()
-            kam_leads._kam_sync_checklist_probability()
+            kam_leads._kam_sync_probability()
         return leads
 
     def write(self, vals):
         vals = self._kam_check_values(vals)
-        sync = not self.env.context.get("kam_checklist_sync") and bool(
-            CHECKLIST_SYNC_FIELDS & set(vals)
+        sync = not self.env.context.get("kam_probability_sync") and bool(
+            PROBABILITY_SYNC_FIELDS & set(vals)
         )
+        ruled = self.filtered("kam_category_sets_probability") if sync else None
         # Any write may change where a deal stands (a new user changes the team,
         # a new team or type may give a stage): judge the result, not the values.
         before = {lead.id: lead._kam_gate_position() for lead in self}
@@ -421,11 +460,15 @@ class CrmLead(models.Model):
             kam_moved._kam_instantiate_checklist()
             kam_moved._kam_log_stage_entry()
         if sync:
-            self._kam_sync_checklist_probability()
+            # A probability written on a KAM deal is reset to its category's; one
+            # written with the move out of the KAM pipeline stays, as in CRM.
+            released = self.browse()
+            if "probability" not in vals:
+                released = ruled - self.filtered("kam_category_sets_probability")
+            self._kam_sync_probability(released=released)
         return result
 
-    # -- checklist
-    # probability (issue 6)
+    # -- probability (issues 6 and 10)
 
     @api.model
     def _kam_sync_company_leads(self, companies):
@@ -437,7 +480,7 @@ class CrmLead(models.Model):
                 ("kam_checklist_managed", "=", True),
                 ("stage_id.kam_category", "in", list(CHECKLIST_CATEGORIES)),
             ]
-        )._kam_sync_checklist_probability()
+        )._kam_sync_probability()
 
     def _kam_checklist_managed_leads(self):
         """The deals whose probability their checklist sets."""
@@ -448,56 +491,74 @@ class CrmLead(models.Model):
             and not lead.stage_id.is_won
         )
 
-    def _kam_sync_checklist_probability(self, move=False):
-        """Set the category earned by the ticked criteria, and its probability.
+    def _kam_sync_probability(self, move=False, released=None):
+        """Give the KAM deals of ``self`` the probability of their category.
+
+        Where the company lets the checklists set the probability, the deals of the
+        stages from the first meeting to 75% first get the category their ticked
+        criteria earn, and that category's probability. With ``move`` (a criterion
+        was ticked), a deal whose checklist earns more than its stage moves forward
+        to the stage of that category. A deal whose stage is ahead of its criteria
+        stays, and its probability follows the criteria (``kam_stage_ahead`` says
+        so); a deal moved back by hand stays back. The other open deals of a KAM
+        stage get their stage's category probability (``logic.deal_probability``):
+        a probability written by hand, CRM's predictive score or its nightly update
+        never stays on them.
+
+        :param released: deals that have just left the KAM pipeline (moved out of
+            it, or their stage lost its category): they get CRM's predictive score
+            back, unless CRM set their probability itself (won, lost)
 
         Set-based: one search for the pipelines' stages, one for their mandatory
         criteria, one query for the ticked ones, and one write per distinct result.
-        With ``move`` (a criterion was ticked), a deal whose checklist earns more
-        than its stage moves forward to the stage of that category. A deal whose
-        stage is ahead of its criteria stays, and its probability follows the
-        criteria (``kam_stage_ahead`` says so); a deal moved back by hand stays
-        back. Deals that leave the scheme (setting off, other stage, archived, won)
-        get CRM's automated probability back, unless CRM set one itself (won, lost).
         """
-        leads = self.sudo().exists()
+        released = released or self.browse()
+        leads = (self | released).sudo().exists()
         if not leads:
             return
-        Lead = leads.with_context(kam_checklist_sync=True)
+        Lead = leads.with_context(kam_probability_sync=True)
         managed = leads._kam_checklist_managed_leads()
-        released = leads.filtered("kam_checklist_managed") - managed
+        earned = managed._kam_earned_categories() if managed else {}
         to_write = defaultdict(list)
-        for lead in released:
-            values = {
-                "kam_checklist_managed": False,
-                "kam_checklist_category": False,
-                "kam_checklist_probability": 0.0,
-            }
-            if lead.active and not lead.stage_id.is_won:
-                values["probability"] = lead.automated_probability
-            to_write[tuple(sorted(values.items()))].append(lead.id)
-
         moves = defaultdict(list)
-        if managed:
-            results = managed._kam_earned_categories()
-            for lead in managed:
-                category, probability, stages = results[lead.id]
-                values = {
-                    "kam_checklist_managed": True,
-                    "kam_checklist_category": category or False,
-                    "kam_checklist_probability": probability,
-                    "probability": probability,
-                }
-                if (
-                    not lead.kam_checklist_managed
-                    or lead.kam_checklist_category != values["kam_checklist_category"]
-                    or float_compare(lead.kam_checklist_probability, probability, 2)
-                    or float_compare(lead.probability, probability, 2)
-                ):
-                    to_write[tuple(sorted(values.items()))].append(lead.id)
-                target = move and category_to_move(lead.stage_id.kam_category, category)
-                if target and stages.get(target):
-                    moves[stages[target]].append(lead.id)
+        for lead in leads:
+            values = {}
+            category, probability, stages = earned.get(lead.id, (False, None, {}))
+            checklist = {
+                "kam_checklist_managed": lead.id in earned,
+                "kam_checklist_category": category or False,
+                "kam_checklist_probability": probability or 0.0,
+            }
+            if (
+                lead.kam_checklist_managed != checklist["kam_checklist_managed"]
+                or lead.kam_checklist_category != checklist["kam_checklist_category"]
+                or float_compare(
+                    lead.kam_checklist_probability,
+                    checklist["kam_checklist_probability"],
+                    2,
+                )
+            ):
+                values.update(checklist)
+            target = move and category_to_move(lead.stage_id.kam_category, category)
+            if target and stages.get(target):
+                moves[stages[target]].append(lead.id)
+            stage = lead.stage_id
+            probability = deal_probability(
+                stage.kam_category,
+                stage.kam_probability,
+                active=lead.active,
+                won=stage.is_won,
+                earned=probability,
+            )
+            if probability is None and lead in released:
+                if lead.active and not stage.is_won:
+                    probability = lead.automated_probability
+            if probability is not None and float_compare(
+                lead.probability, probability, 2
+            ):
+                values["probability"] = probability
+            if values:
+                to_write[tuple(sorted(values.items()))].append(lead.id)
         for values, lead_ids in to_write.items():
             Lead.browse(lead_ids).write(dict(values))
         for stage_id, lead_ids in moves.items():

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..logic import PARKING_CATEGORY, StageKey, default_probability
@@ -34,7 +34,8 @@ class CrmStage(models.Model):
         compute="_compute_kam_probability",
         store=True,
         readonly=False,
-        help="The odds this category stands for: 25% is one chance in four.",
+        help="The odds this category stands for: 25% is one chance in four. It is "
+        "the probability of the open deals of the stage.",
     )
     kam_max_age_days = fields.Integer(
         string="Maximum Age (days)",
@@ -53,17 +54,54 @@ class CrmStage(models.Model):
         string="Strategic Questions Count", compute="_compute_kam_template_counts"
     )
 
+    # Fields that decide which teams have a KAM pipeline of their own.
+    _kam_pipeline_fields = frozenset({"team_id", "kam_category"})
+
+    @api.model
+    @tools.ormcache()
+    def _kam_pipeline_team_ids(self):
+        """The teams that have KAM stages of their own. Cached: every write of a
+        deal asks (the gate, the stage a team change gives), and CRM's lead
+        assignment writes deals one by one."""
+        stages = self.sudo().search(
+            [("team_id", "!=", False), ("kam_category", "!=", False)]
+        )
+        return frozenset(stages.team_id.ids)
+
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._kam_check_values(vals) for vals in vals_list])
+        stages = super().create([self._kam_check_values(vals) for vals in vals_list])
+        self.env.registry.clear_cache()  # _kam_pipeline_team_ids
+        return stages
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _kam_pipeline_team_ids
+        return result
 
     def write(self, vals):
         vals = self._kam_check_values(vals)
+        Lead = self.env["crm.lead"].sudo()
+        rule_fields = {"kam_probability", "kam_category", "is_won"}
+        ruled_domain = [
+            ("stage_id", "in", self.ids),
+            ("kam_category_sets_probability", "=", True),
+        ]
+        # The deals whose probability these stages set before the write: a stage
+        # losing its category (or becoming a won stage) gives them back to CRM.
+        ruled = Lead.browse()
+        if rule_fields & set(vals):
+            ruled = Lead.search(ruled_domain)
         # The pipelines before the write: a stage leaving one changes it too.
         old_teams = self.team_id
         old_shared = any(not stage.team_id for stage in self)
         result = super().write(vals)
-        changed = {"kam_probability", "kam_category", "team_id", "sequence", "is_won"}
+        if self._kam_pipeline_fields & set(vals):
+            self.env.registry.clear_cache()  # _kam_pipeline_team_ids
+        leads = Lead.browse()
+        if rule_fields & set(vals):
+            leads = Lead.search(ruled_domain)
+        changed = rule_fields | {"team_id", "sequence"}
         if changed & set(vals) and self.env["res.company"].sudo().search_count(
             [("kam_checklist_sets_probability", "=", True)], limit=1
         ):
@@ -73,7 +111,7 @@ class CrmStage(models.Model):
             domain = [("stage_id.team_id", "in", teams.ids)]
             if old_shared or any(not stage.team_id for stage in self):
                 domain = ["|", ("stage_id.team_id", "=", False), *domain]
-            self.env["crm.lead"].sudo().search(
+            leads |= Lead.search(
                 [
                     "|",
                     ("stage_id", "in", self.ids),
@@ -81,7 +119,9 @@ class CrmStage(models.Model):
                     ("kam_checklist_managed", "=", True),
                     *domain,
                 ]
-            )._kam_sync_checklist_probability()
+            )
+        if leads or ruled:
+            leads._kam_sync_probability(released=ruled - leads)
         return result
 
     @api.constrains("kam_max_age_days", "kam_probability")

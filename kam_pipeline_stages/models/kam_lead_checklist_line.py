@@ -80,7 +80,7 @@ class KamLeadChecklistLine(models.Model):
         for line, vals in zip(lines, vals_list, strict=True):
             line._kam_stamp_done(vals)
         if any(line.kind == "criterion" and line.is_done for line in lines):
-            lines.lead_id._kam_sync_checklist_probability(move=True)
+            lines.lead_id._kam_sync_probability(move=True)
         return lines
 
     def write(self, vals):
@@ -89,7 +89,7 @@ class KamLeadChecklistLine(models.Model):
         self._kam_stamp_done(vals)
         if {"is_done", "template_id", "lead_id"} & set(vals):
             # Every deal concerned at once: the category its criteria earn.
-            (leads | self.lead_id)._kam_sync_checklist_probability(move=True)
+            (leads | self.lead_id)._kam_sync_probability(move=True)
         return result
 
     def _kam_stamp_done(self, vals):
@@ -110,5 +110,5 @@ class KamLeadChecklistLine(models.Model):
     def unlink(self):
         leads = self.filtered("is_done").lead_id
         result = super().unlink()
-        leads._kam_sync_checklist_probability()
+        leads._kam_sync_probability()
         return result

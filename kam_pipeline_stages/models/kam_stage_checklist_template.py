@@ -75,4 +75,4 @@ class KamStageChecklistTemplate(models.Model):
         if any(not stage.team_id for stage in stages):
             domain = ["|", ("stage_id.team_id", "=", False), *domain]
         domain = [("kam_checklist_managed", "=", True), *domain]
-        self.env["crm.lead"].sudo().search(domain)._kam_sync_checklist_probability()
+        self.env["crm.lead"].sudo().search(domain)._kam_sync_probability()

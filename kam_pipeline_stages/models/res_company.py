@@ -8,7 +8,7 @@ class ResCompany(models.Model):
         string="Checklists Set the Probability",
         default=False,
         help="The ticked group criteria of the KAM checklists set the probability "
-        "category of the company's opportunities, instead of CRM's guess.",
+        "category of the company's opportunities, instead of their stage.",
     )
 
     def write(self, vals):

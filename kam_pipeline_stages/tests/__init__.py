@@ -13,3 +13,4 @@ from . import test_checklist_audit
 from . import test_cron_concurrency
 from . import test_absurd_input
 from . import test_demo_data
+from . import test_kam_probability

@@ -111,7 +111,8 @@ class TestAbsurdInput(KamPipelineCase):
                 .with_user(self.rep)
                 .create({"name": "Absurd deal", **vals})
             )
-        self.assertEqual(self.lead.probability, self.lead.automated_probability)
+        # Unchanged: its category's (issue 10).
+        self.assertEqual(self.lead.probability, self.stage_fm.kam_probability)
 
     def test_absurd_dates_and_flags_are_refused(self):
         # A date no calendar has, on a field the system keeps: refused as such.

@@ -29,8 +29,10 @@ class TestChecklistProbability(KamPipelineCase):
     def test_setting_off_changes_nothing(self):
         self.assertFalse(self.company.kam_checklist_sets_probability)
         lead = self._lead()
-        automated = lead.automated_probability
-        self.assertEqual(lead.probability, automated)
+        # Off, the stage's category sets the probability (issue 10), not the criteria.
+        self.assertEqual(lead.probability, self.stage_fm.kam_probability)
+        self._untick(lead, self.stage_fm)
+        self.assertEqual(lead.probability, self.stage_fm.kam_probability)
         self._tick(lead, self.stage_fm)
         lead.write({"stage_id": self.stage_held.id})
         self._tick(lead, self.stage_held)
@@ -38,10 +40,7 @@ class TestChecklistProbability(KamPipelineCase):
         self.assertFalse(lead.kam_checklist_category)
         self.assertFalse(lead.kam_stage_ahead)
         self.assertEqual(lead.stage_id, self.stage_held)
-        self.assertTrue(lead.is_automated_probability)
-        # A manual probability stays, as in CRM.
-        lead.probability = 42.0
-        self.assertEqual(lead.probability, 42.0)
+        self.assertEqual(lead.probability, self.stage_held.kam_probability)
 
     # -- setting on
 
@@ -162,7 +161,7 @@ class TestChecklistProbability(KamPipelineCase):
         lead = self._lead()
         self._tick(lead, self.stage_fm)
         self.assertFalse(lead.kam_checklist_managed)
-        self.assertTrue(lead.is_automated_probability)
+        self.assertEqual(lead.probability, self.stage_fm.kam_probability)
 
         other = self.env["crm.lead"].create(
             {
@@ -183,23 +182,24 @@ class TestChecklistProbability(KamPipelineCase):
         self.assertTrue(lead.kam_checklist_managed)
         self.company2.kam_checklist_sets_probability = False
         self.assertFalse(other.kam_checklist_managed)
-        self.assertEqual(other.probability, other.automated_probability)
+        self.assertEqual(other.probability, self.stage_fm.kam_probability)
         self.assertTrue(lead.kam_checklist_managed)
         self.assertEqual(lead.probability, 10.0)
 
     def test_turning_the_setting_on_and_off(self):
         lead = self._lead()
         self._tick(lead, self.stage_fm)
-        automated = lead.automated_probability
+        lead.write({"stage_id": self.stage_held.id})
+        self.assertEqual(lead.probability, 25.0)
         self._turn_on()
         self.assertTrue(lead.kam_checklist_managed)
         self.assertEqual(lead.kam_checklist_category, "first_meeting")
         self.assertEqual(lead.probability, 10.0)
+        # Off: the stage's category sets it again (issue 10).
         self.company.kam_checklist_sets_probability = False
         self.assertFalse(lead.kam_checklist_managed)
         self.assertFalse(lead.kam_checklist_category)
-        self.assertEqual(lead.probability, automated)
-        self.assertTrue(lead.is_automated_probability)
+        self.assertEqual(lead.probability, 25.0)
 
     def test_crm_automated_probability_does_not_override(self):
         self._turn_on()
@@ -259,18 +259,21 @@ class TestChecklistProbability(KamPipelineCase):
             lead.flush_recordset()
             self.assertEqual(lead.automated_probability, 33.0, "CRM guessed")
             self.assertEqual(lead.probability, 10.0)
-            # Setting off: CRM's guess is back.
+            # Setting off: the stage's category sets it, CRM's guess stays beside.
+            self.stage_fm.kam_probability = 12.0
             self.company.kam_checklist_sets_probability = False
-            self.assertEqual(lead.probability, 33.0)
+            self.assertEqual(lead.probability, 12.0)
+            self.assertEqual(lead.automated_probability, 33.0)
 
-    def test_won_lost_and_parking_are_left_to_crm(self):
+    def test_won_lost_and_parking_are_not_earned(self):
         self._turn_on()
         lead = self._lead()
         self._tick(lead, self.stage_fm)
         lead.write({"stage_id": self.stage_park.id})
         self.assertFalse(lead.kam_checklist_managed)
         self.assertFalse(lead.kam_stage_ahead)
-        self.assertEqual(lead.probability, lead.automated_probability)
+        # Parked: the parking category's probability (issue 10).
+        self.assertEqual(lead.probability, self.stage_park.kam_probability)
 
         lead.write({"stage_id": self.stage_fm.id})
         self.assertTrue(lead.kam_checklist_managed)
@@ -336,9 +339,10 @@ class TestChecklistProbability(KamPipelineCase):
         with self.assertRaises(AssertionError):
             form.probability = 60.0
 
-    def test_lead_form_when_off_keeps_probability_editable(self):
+    def test_lead_form_when_off_keeps_probability_readonly(self):
+        # Off, the stage's category sets the probability all the same (issue 10).
         lead = self._lead()
         form = Form(lead.with_user(self.rep))
-        form.probability = 60.0
-        form.save()
-        self.assertEqual(lead.probability, 60.0)
+        self.assertEqual(form.probability, 10.0)
+        with self.assertRaises(AssertionError):
+            form.probability = 60.0
