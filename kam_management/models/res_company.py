@@ -39,6 +39,8 @@ KAM_REFRESH_FIELDS = {
     "kam_ltv_years",
     "kam_lookalike_min_match",
 }
+# Company settings the cockpit reads (no refresh needed).
+KAM_COCKPIT_FIELDS = {"kam_activity_minutes", "kam_silence_days"}
 
 
 class ResCompany(models.Model):
@@ -161,25 +163,8 @@ class ResCompany(models.Model):
         """Odoo's own activity type of that kind (call, email), if it still exists."""
         return self.env.ref(f"mail.mail_activity_data_{kind}", raise_if_not_found=False)
 
-    @api.constrains(
-        "kam_cadence_a",
-        "kam_cadence_b",
-        "kam_cadence_c",
-        "kam_cadence_d",
-        "kam_benchmark_top_n",
-        "kam_temperature_hot",
-        "kam_temperature_warm",
-        "kam_temperature_mild",
-        "kam_temperature_cool",
-        "kam_attractiveness_threshold",
-        "kam_relationship_threshold",
-        "kam_decline_threshold",
-        "kam_ltv_years",
-        "kam_lookalike_min_match",
-        "kam_revenue_source",
-        "kam_activity_minutes",
-        "kam_silence_days",
-    )
+    # Every setting the daily job reads, and the cockpit's: checked on each change.
+    @api.constrains(*sorted(KAM_REFRESH_FIELDS | KAM_COCKPIT_FIELDS))
     def _check_kam_settings(self):
         numbers = [
             name
