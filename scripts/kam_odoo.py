@@ -81,6 +81,8 @@ def refresh(name, args):
     import odoo
     from odoo.modules.registry import Registry
 
+    if not any(arg.startswith("--addons-path") for arg in args):
+        args = [f"--addons-path={addons_path()}", *args]
     odoo.tools.config.parse_config(["-d", name, "--log-level=warn", *args])
     with Registry(name).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
