@@ -340,9 +340,12 @@ class ResCompany(models.Model):
         todo = self if force else self.filtered(lambda c: c.kam_benchmark_date != today)
         if not todo:
             return
-        partners = self.env["res.partner"]
+        partners = self.env["res.partner"].sudo()
         self.env.flush_all()
         start = today - relativedelta(years=1) + datetime.timedelta(days=1)
+        # The accounts only (the daily job's definition): a sale to one of the
+        # database's own companies or to a user never sets the tier A benchmark.
+        accounts = partners._search(partners._kam_account_domain()).subselect()
         revenues = defaultdict(list)
         for source in set(todo.mapped("kam_revenue_source")):
             self.env.cr.execute(
@@ -352,8 +355,10 @@ class ResCompany(models.Model):
                       FROM (%(rows)s) r
                       JOIN res_partner p ON p.id = r.partner_id
                      WHERE r.day BETWEEN %(start)s AND %(today)s
+                       AND p.id IN %(accounts)s
                   GROUP BY COALESCE(p.company_id, %(default)s), r.partner_id
                     """,
+                    accounts=accounts,
                     default=self.env.company.id,
                     rows=partners._kam_revenue_source_query(source),
                     start=start,

@@ -87,3 +87,12 @@ class TestAccountDefinition(KamCase):
             [("date", "=", self.today), ("manager_id", "=", self.rep.id)]
         )
         self.assertEqual(sum(snapshots.mapped("account_count")), 1, "Customer Co")
+
+    def test_benchmark_from_accounts_only(self):
+        # An inter-company sale ten times the best customer's does not become the
+        # tier A benchmark: the customer stays tier A.
+        self._sale(self.company.partner_id, 1_000_000)
+        self._sale(self.portal.partner_id, 1_000_000)
+        self._refresh_all()
+        self.assertEqual(self.company.kam_benchmark_revenue, 100_000)
+        self.assertEqual(self.customer.kam_tier, "a")
