@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, is_html_empty, sql
 
+from odoo.addons.kam_management.jobs import try_job_lock
 from odoo.addons.kam_management.models.res_partner import RELATIONSHIP_TYPES
 
 from .. import logic
@@ -1142,15 +1143,6 @@ class KamAccountPlan(models.Model):
         )
 
     @api.model
-    def _acquire_review_cron_lock(self):
-        """Take the review job's lock until the end of the transaction, ``False``
-        when another transaction holds it. Two runs that each looked for open review
-        activities before the other committed would raise each review twice."""
-        self.env.cr.execute(
-            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s))", REVIEW_CRON_LOCK)
-        )
-        return self.env.cr.fetchone()[0]
-
     @api.model
     def _cron_schedule_reviews(self, batch_size=REVIEW_CRON_BATCH):
         """Raise a review activity for the reviewer of every plan whose review is due.
@@ -1159,7 +1151,7 @@ class KamAccountPlan(models.Model):
         Exclusive: a second run while one is under way (another worker, "Run
         manually" while the scheduler runs it) does nothing.
         """
-        if not self._acquire_review_cron_lock():
+        if not try_job_lock(self.env.cr, REVIEW_CRON_LOCK):
             return
         # The daily cron also keeps the stored pipeline and actuals current, so that
         # the ranking by gap is at most a day old.

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
 
+from odoo.addons.kam_management.jobs import try_job_lock
+
 from ..logic import (
     CHECKLIST_CATEGORIES,
     NEXT_STEP_CATEGORIES,
@@ -29,6 +31,8 @@ PROBABILITY_SYNC_FIELDS = {
     "probability",
     "automated_probability",
 }
+#: The stale-deal job's lock: one run at a time.
+STALE_JOB_LOCK = "kam_pipeline_stages.stale_activities"
 #: How many refused opportunities the gate message lists by name.
 GATE_MESSAGE_LIMIT = 10
 
@@ -893,7 +897,7 @@ class CrmLead(models.Model):
         activity_type = self.env.ref(
             "kam_pipeline_stages.mail_activity_type_kam_stale", raise_if_not_found=False
         )
-        if not activity_type or not self._kam_try_job_lock("stale_activities"):
+        if not activity_type or not try_job_lock(self.env.cr, STALE_JOB_LOCK):
             # Another worker runs the job right now: it gives the reminders.
             return self.browse()
         Lead = self.sudo()
@@ -925,17 +929,6 @@ class CrmLead(models.Model):
         return leads
 
     @api.model
-    def _kam_try_job_lock(self, job):
-        """Take the transaction-level lock of ``job``; False when another
-        transaction holds it (released at its commit or rollback)."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_try_advisory_xact_lock(hashtext(%s))",
-                f"kam_pipeline_stages.{job}",
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
     def _kam_lock_rows(self):
         """The deals of ``self`` locked for this transaction, without those another
         one holds (it is handling them)."""
