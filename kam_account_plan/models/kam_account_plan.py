@@ -557,31 +557,6 @@ class KamAccountPlan(models.Model):
             plan.forecast_total = totals["total"]
             plan.forecast_weighted = totals["weighted"]
 
-    def _get_revenue(self, period_of):
-        """``{plan id: revenue of its account over period_of(plan)}`` (a (from, to)
-        pair, or None for no period), in the plan's company: one
-        ``_kam_revenue_by_partner`` call per company (its revenue source) and period,
-        whatever the number of plans."""
-        result = dict.fromkeys(self.ids, 0.0)
-        groups = defaultdict(lambda: self.browse())
-        for plan in self.filtered(lambda p: p.id and p.partner_id):
-            period = period_of(plan)
-            if period:
-                groups[(plan.company_id, *period)] |= plan
-        partner_model = self.env["res.partner"]
-        for (company, date_from, date_to), plans in groups.items():
-            revenue = partner_model.with_company(company)._kam_revenue_by_partner(
-                date_from,
-                date_to,
-                partner_ids=plans.partner_id.commercial_partner_id.ids,
-                company_ids=company.ids,
-            )
-            for plan in plans:
-                result[plan.id] = revenue.get(
-                    plan.partner_id.commercial_partner_id.id, 0.0
-                )
-        return result
-
     def _get_pipeline_weighted(self):
         """``{plan id: weighted pipeline}`` for all plans of ``self`` in one query.
 
@@ -643,11 +618,29 @@ class KamAccountPlan(models.Model):
         return result
 
     def _get_actual_to_date(self):
-        """``{plan id: revenue from the plan start to today or the plan end}``."""
+        """``{plan id: revenue of its account from the plan start to today or the plan
+        end}``, in the plan's company: one ``_kam_revenue_by_partner`` call per company
+        (its revenue source) and period, whatever the number of plans."""
         today = fields.Date.context_today(self)
-        return self._get_revenue(
-            lambda plan: logic.actual_period(plan.date_start, plan.date_end, today)
-        )
+        result = dict.fromkeys(self.ids, 0.0)
+        groups = defaultdict(lambda: self.browse())
+        for plan in self.filtered(lambda p: p.id and p.partner_id):
+            period = logic.actual_period(plan.date_start, plan.date_end, today)
+            if period:
+                groups[(plan.company_id, *period)] |= plan
+        partner_model = self.env["res.partner"]
+        for (company, date_from, date_to), plans in groups.items():
+            revenue = partner_model.with_company(company)._kam_revenue_by_partner(
+                date_from,
+                date_to,
+                partner_ids=plans.partner_id.commercial_partner_id.ids,
+                company_ids=company.ids,
+            )
+            for plan in plans:
+                result[plan.id] = revenue.get(
+                    plan.partner_id.commercial_partner_id.id, 0.0
+                )
+        return result
 
     @api.depends(
         "partner_id", "company_id", "date_start", "date_end", "state", "forecast_total"
