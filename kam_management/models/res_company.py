@@ -243,11 +243,9 @@ class ResCompany(models.Model):
                         "A look-alike shares 1, 2 or 3 of industry, territory and size."
                     )
                 )
-            if company.kam_activity_minutes < 0 or company.kam_silence_days < 0:
+            if company.kam_activity_minutes < 0:
                 raise ValidationError(
-                    self.env._(
-                        "Minutes per activity and the silence alert cannot be negative."
-                    )
+                    self.env._("Minutes per activity cannot be negative.")
                 )
             if (
                 company.kam_revenue_source == "invoice"

@@ -214,6 +214,8 @@ class TestAbsurdInput(KamCase):
         for values in (
             {"kam_cadence_a": 10**9},
             {"kam_silence_days": 10**9},
+            {"kam_silence_days": -1},
+            {"kam_activity_minutes": -1},
             {"kam_ltv_years": math.nan},
             {"kam_tier_b_ratio": math.nan},
             {"kam_temperature_hot": math.inf},
