@@ -2,7 +2,7 @@
     "name": "Key Account Management",
     "summary": "Tiers, scores, strategic quadrant, contact cadence and heat map "
     "of your key accounts",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kam-odoo/kam",
     "author": "KAM for Odoo",

@@ -11,6 +11,12 @@ import pathlib
 import sys
 
 import pytest
+from hypothesis import settings
+
+# Properties are checked on many examples, not timed: a loaded CI machine (or the Odoo
+# layer running beside) must not turn a slow example into a failure.
+settings.register_profile("kam", deadline=None)
+settings.load_profile("kam")
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 ADDONS = sorted(p.parent.name for p in REPO.glob("*/__manifest__.py"))

@@ -497,7 +497,9 @@ class KamAccountPlan(models.Model):
         """Whether ``user`` manages the plan's account or is in the team of one of
         the account's other open plans in the plan's company."""
         self.ensure_one()
-        account = self.partner_id.commercial_partner_id.sudo()
+        account = self.partner_id.commercial_partner_id.sudo().with_company(
+            self.company_id or self.env.company
+        )
         if account.kam_manager_id == user:
             return True
         return bool(
@@ -628,13 +630,13 @@ class KamAccountPlan(models.Model):
             period = logic.actual_period(plan.date_start, plan.date_end, today)
             if period:
                 groups[(plan.company_id, *period)] |= plan
-        partner_model = self.env["res.partner"]
+        revenues = self.env["kam.revenue"]
         for (company, date_from, date_to), plans in groups.items():
-            revenue = partner_model.with_company(company)._kam_revenue_by_partner(
+            revenue = revenues._kam_revenue_by_partner(
+                company,
                 date_from,
                 date_to,
                 partner_ids=plans.partner_id.commercial_partner_id.ids,
-                company_ids=company.ids,
             )
             for plan in plans:
                 result[plan.id] = revenue.get(
@@ -791,7 +793,10 @@ class KamAccountPlan(models.Model):
         )
         result = {}
         for plan in self:
-            partner = plan.partner_id.commercial_partner_id
+            # The account's figures in the plan's company.
+            partner = plan.partner_id.commercial_partner_id.with_company(
+                plan.company_id or self.env.company
+            )
             key_stakeholders = plan.stakeholder_ids.filtered("is_key")
             # kam_management owns the revenue trend and the contact cadence: the
             # account's flags are the reference.
@@ -878,7 +883,9 @@ class KamAccountPlan(models.Model):
     # -- onchanges
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
-        partner = self.partner_id.commercial_partner_id
+        partner = self.partner_id.commercial_partner_id.with_company(
+            self.company_id or self.env.company
+        )
         if not partner:
             return
         if not self.name:

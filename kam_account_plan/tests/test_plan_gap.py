@@ -184,12 +184,12 @@ class TestPlanGap(AccountPlanCase):
         other = self.Plan.create(self._plan_values(partner_id=self.other_account.id))
         self._build_pipeline()
         self.env.flush_all()  # the figures of the new plan are computed on creation
-        Partner = self.registry["res.partner"]
-        original = Partner._kam_revenue_by_partner
+        Revenue = self.registry["kam.revenue"]
+        original = Revenue._kam_revenue_by_partner
         with (
             freeze_time(TODAY),
             patch.object(
-                Partner,
+                Revenue,
                 "_kam_revenue_by_partner",
                 autospec=True,
                 side_effect=original,

@@ -4,6 +4,9 @@ from . import res_config_settings
 from . import kam_criterion
 from . import kam_partner_score
 from . import res_partner
+from . import kam_revenue
+from . import kam_contact_evidence
+from . import kam_refresh
 from . import mail_activity
 from . import crm_lead
 from . import kam_account_history

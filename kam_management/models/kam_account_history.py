@@ -68,7 +68,8 @@ class KamAccountHistory(models.Model):
     @api.model
     def _kam_record(self, rows):
         """Create history rows in one go, with the account's manager, team and company
-        as they are now. ``rows`` are dicts with partner_id, kind, old_value,
+        as they are now in the current company (the one the move is about). ``rows``
+        are dicts with partner_id, kind, old_value,
         new_value, cause and optionally cause_note and date."""
         if not rows:
             return self
@@ -76,6 +77,7 @@ class KamAccountHistory(models.Model):
         partners.fetch(["kam_manager_id", "company_id"])
         # One read of the managers' teams for the whole batch.
         partners.kam_manager_id.fetch(["sale_team_id"])
+        now = fields.Datetime.now()
         values = []
         for row in rows:
             partner = partners.browse(row["partner_id"])
@@ -83,7 +85,8 @@ class KamAccountHistory(models.Model):
                 {
                     "manager_id": partner.kam_manager_id.id,
                     "team_id": partner.kam_manager_id.sale_team_id.id,
-                    "company_id": partner._kam_company().id,
+                    "company_id": self.env.company.id,
+                    "date": row.get("date") or now,
                     "old_value": row.get("old_value") or False,
                     "new_value": row.get("new_value") or False,
                     "old_label": self._kam_label(row["kind"], row.get("old_value")),

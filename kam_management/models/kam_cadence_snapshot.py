@@ -42,15 +42,36 @@ class KamCadenceSnapshot(models.Model):
     ]
 
     @api.model
-    def _kam_take_snapshot(self, today):
-        """Replace ``today``'s rows by the current state of the accounts: one DELETE and
-        one INSERT ... SELECT with GROUP BY, whatever the number of accounts. Running
-        it twice the same day gives the same rows."""
+    def _kam_take_snapshot(self, today, companies=None):
+        """Replace ``today``'s rows of ``companies`` (default: the current one) by the
+        current state of their accounts: one DELETE and one INSERT ... SELECT with
+        GROUP BY per company, whatever the number of accounts. Running it twice the
+        same day gives the same rows."""
         self.env.flush_all()
-        # Sudo: the daily job's view of the accounts, not the running user's.
-        partners = self.env["res.partner"].sudo()
+        for company in companies or self.env.company:
+            self._kam_take_company_snapshot(today, company)
+        self.invalidate_model()
+
+    @api.model
+    def _kam_take_company_snapshot(self, today, company):
+        # Sudo: the daily job's view of the accounts, not the running user's; the
+        # figures are the company's (company-dependent columns read for it).
+        partners = self.env["res.partner"].sudo().with_company(company)
         self.env.cr.execute(
-            SQL("DELETE FROM kam_cadence_snapshot WHERE date = %s", today)
+            SQL(
+                "DELETE FROM kam_cadence_snapshot WHERE date = %s AND company_id = %s",
+                today,
+                company.id,
+            )
+        )
+        query = partners._search(partners._kam_account_domain(company))
+        table = query.table
+        manager = partners._field_to_sql(table, "kam_manager_id", query)
+        tier = partners._field_to_sql(table, "kam_tier", query)
+        next_date = partners._field_to_sql(table, "kam_next_contact_date", query)
+        # cadence.is_overdue, in SQL: the same bound.
+        overdue = SQL(
+            "COALESCE(%s < %s, FALSE)", next_date, cadence.overdue_before(today)
         )
         self.env.cr.execute(
             SQL(
@@ -59,29 +80,25 @@ class KamCadenceSnapshot(models.Model):
                     date, manager_id, team_id, tier, company_id, account_count,
                     compliant_count, overdue_count, compliance_rate, create_uid,
                     create_date, write_uid, write_date)
-                SELECT %(today)s, p.kam_manager_id, u.sale_team_id, p.kam_tier,
-                       COALESCE(p.company_id, %(company)s), COUNT(*),
-                       COUNT(*) FILTER (WHERE NOT %(overdue)s),
-                       COUNT(*) FILTER (WHERE %(overdue)s),
-                       100.0 * COUNT(*) FILTER (WHERE NOT %(overdue)s) / COUNT(*),
+                SELECT %(today)s, k.manager_id, u.sale_team_id, k.tier, %(company)s,
+                       COUNT(*), COUNT(*) FILTER (WHERE NOT k.overdue),
+                       COUNT(*) FILTER (WHERE k.overdue),
+                       100.0 * COUNT(*) FILTER (WHERE NOT k.overdue) / COUNT(*),
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
                        NOW() AT TIME ZONE 'UTC'
-                  FROM res_partner p
-                  JOIN res_users u ON u.id = p.kam_manager_id
-                 WHERE p.id IN %(accounts)s AND p.kam_tier IS NOT NULL
-              GROUP BY p.kam_manager_id, u.sale_team_id, p.kam_tier,
-                       COALESCE(p.company_id, %(company)s)
+                  FROM (%(accounts)s) k
+                  JOIN res_users u ON u.id = k.manager_id
+                 WHERE k.tier IS NOT NULL
+              GROUP BY k.manager_id, u.sale_team_id, k.tier
                 """,
                 today=today,
+                company=company.id,
                 # The one definition of an account (active ones: the search's).
-                accounts=partners._search(partners._kam_account_domain()).subselect(),
-                company=self.env.company.id,
-                # cadence.is_overdue, in SQL: the same bound.
-                overdue=SQL(
-                    "COALESCE(p.kam_next_contact_date < %s, FALSE)",
-                    cadence.overdue_before(today),
+                accounts=query.select(
+                    SQL("%s AS manager_id", manager),
+                    SQL("%s AS tier", tier),
+                    SQL("%s AS overdue", overdue),
                 ),
                 uid=self.env.uid,
             )
         )
-        self.invalidate_model()

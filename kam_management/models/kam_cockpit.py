@@ -92,7 +92,7 @@ class KamCockpit(models.AbstractModel):
     def _kam_cockpit_accounts_domain(self, team_id=False):
         """The tiered accounts the cockpit looks at: of one sales team's key account
         managers when ``team_id`` is given."""
-        domain = self.env["res.partner"]._kam_account_domain() + [
+        domain = self.env["res.partner"]._kam_account_domain(self.env.company) + [
             ("kam_tier", "!=", False),
             ("is_company", "=", True),
         ]
@@ -258,16 +258,22 @@ class KamCockpit(models.AbstractModel):
         query = partners._search(accounts_domain)
         now = fields.Datetime.now()
         self.env.flush_all()
+        # The current company's figures (company-dependent columns).
+        accounts = query.select(
+            SQL("%s AS id", SQL.identifier(query.table, "id")),
+            SQL(
+                "COALESCE(%s, FALSE) AS is_key",
+                partners._field_to_sql(query.table, "kam_is_key_account", query),
+            ),
+            SQL(
+                "COALESCE(%s, 0) > 0 AS bought",
+                partners._field_to_sql(query.table, "kam_purchase_count_12m", query),
+            ),
+        )
         self.env.cr.execute(
             SQL(
                 """
-                WITH accounts AS (
-                    SELECT p.id, COALESCE(p.kam_is_key_account, FALSE) AS is_key,
-                           COALESCE(p.kam_purchase_count_12m, 0) > 0 AS bought
-                      FROM res_partner p
-                     WHERE p.id IN %(accounts)s
-                       AND p.id NOT IN (SELECT partner_id FROM res_company)
-                ), people AS (
+                WITH accounts AS (%(accounts)s), people AS (
                     SELECT pe.id, a.id AS account_id
                       FROM res_partner pe
                       JOIN accounts a ON a.id = pe.commercial_partner_id
@@ -301,7 +307,7 @@ class KamCockpit(models.AbstractModel):
              LEFT JOIN per_account t ON t.account_id = a.id
               GROUP BY a.is_key, a.bought
                 """,
-                accounts=query.subselect(),
+                accounts=accounts,
                 start=datetime.datetime.combine(start, datetime.time.min),
                 now=now,
                 minutes=company.kam_activity_minutes,

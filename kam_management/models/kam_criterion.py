@@ -38,3 +38,24 @@ class KamCriterion(models.Model):
     def _check_weight(self):
         if any(criterion.weight <= 0 for criterion in self):
             raise ValidationError(self.env._("A criterion's weight must be positive."))
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"weight", "axis"}.intersection(vals):
+            self._kam_rederive_rated()
+        return res
+
+    def _kam_rederive_rated(self):
+        """The scores of the accounts rated on these criteria follow a new weight or
+        axis at once, in each company that rated them."""
+        lines = (
+            self.env["kam.partner.score"]
+            .sudo()
+            .search_fetch(
+                [("criterion_id", "in", self.ids)], ["partner_id", "company_id"]
+            )
+        )
+        engine = self.env["kam.refresh"].sudo()
+        for company in lines.company_id:
+            rated = lines.filtered(lambda line, c=company: line.company_id == c)
+            engine.with_company(company)._kam_rederive(rated.partner_id)

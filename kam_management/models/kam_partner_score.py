@@ -22,13 +22,19 @@ class KamPartnerScore(models.Model):
     weight = fields.Float(related="criterion_id.weight", store=True)
     score = fields.Integer(default=5, required=True, help="0 (worst) to 10 (best).")
     note = fields.Char()
-    company_id = fields.Many2one(related="partner_id.company_id", store=True)
+    # Each company rates a shared customer on its own (docs/METHOD.md#companies).
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
 
     _sql_constraints = [
         (
             "criterion_unique",
-            "UNIQUE (partner_id, criterion_id)",
-            "An account is rated once per criterion.",
+            "UNIQUE (partner_id, criterion_id, company_id)",
+            "An account is rated once per criterion and company.",
         ),
     ]
 
@@ -70,9 +76,17 @@ class KamPartnerScore(models.Model):
         if self.env.context.get("kam_history_done"):
             return operation()
         accounts = accounts.exists()
+        companies = self.company_id
         before = accounts._kam_history_snapshot()
         result = operation()
-        accounts.exists()._kam_history_record(before, "rating")
+        accounts = accounts.exists()
+        # The scores and the quadrant follow the ratings at once, in the companies
+        # whose ratings changed.
+        lines = result if isinstance(result, models.BaseModel) else self
+        engine = self.env["kam.refresh"].sudo()
+        for company in companies | lines.exists().company_id | self.env.company:
+            engine.with_company(company)._kam_rederive(accounts)
+        accounts._kam_history_record(before, "rating")
         return result
 
     @api.constrains("score")

@@ -13,11 +13,7 @@ class MailActivity(models.Model):
         lead_ids = {res_id for model, res_id in targets if model == "crm.lead"}
         partners = self.env["res.partner"].sudo().browse(partner_ids).exists()
         partners |= self.env["crm.lead"].sudo().browse(lead_ids).exists().partner_id
-        accounts = partners.commercial_partner_id
-        today = fields.Date.context_today(self)
-        stale = accounts.filtered(
-            lambda a: not a.kam_last_contact_date or a.kam_last_contact_date < today
+        self.env["kam.refresh"]._kam_contact_made(
+            partners.commercial_partner_id, fields.Date.context_today(self)
         )
-        if stale:
-            stale._kam_write_refresh({"kam_last_contact_date": today})
         return result

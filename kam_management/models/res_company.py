@@ -1,14 +1,10 @@
-import datetime
 import math
-from collections import defaultdict
-
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
 from ..logic import tiering
+from .kam_revenue import REVENUE_SOURCES
 
 # Upper bounds of the day counts and the customer lifetime: past them, dates computed
 # from the settings leave the calendar.
@@ -47,11 +43,12 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     kam_revenue_source = fields.Selection(
-        [("opportunity", "Won opportunities"), ("invoice", "Posted customer invoices")],
+        REVENUE_SOURCES,
         string="KAM Revenue Source",
         default="opportunity",
-        help="Where an account's revenue comes from. Posted customer invoices need the "
-        "Invoicing app.",
+        help="Where an account's revenue comes from: the company's won opportunities, "
+        "posted customer invoices (needs the Invoicing app) or confirmed sales orders "
+        "(needs the Sales app), in the company's currency at each document's date.",
     )
     kam_benchmark_method = fields.Selection(
         [
@@ -247,14 +244,13 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("Minutes per activity cannot be negative.")
                 )
-            if (
-                company.kam_revenue_source == "invoice"
-                and "account.move" not in self.env
+            if not self.env["kam.revenue"]._kam_source_available(
+                company.kam_revenue_source or "opportunity"
             ):
                 raise ValidationError(
                     self.env._(
-                        "Revenue from posted invoices needs the Invoicing app: "
-                        "install it first."
+                        "Revenue from posted invoices needs the Invoicing app, from "
+                        "confirmed sales orders the Sales app: install it first."
                     )
                 )
 
@@ -295,7 +291,7 @@ class ResCompany(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if KAM_REFRESH_FIELDS.intersection(vals):
-            self.env["res.partner"]._kam_queue_refresh(self)
+            self.env["kam.refresh"]._kam_queue_refresh(self)
         return res
 
     def _kam_settings(self):
@@ -333,41 +329,14 @@ class ResCompany(models.Model):
         }
 
     def _kam_refresh_benchmarks(self, today, force=False):
-        """Compute each company's tier A benchmark once a day: one aggregate query per
-        revenue source, whatever the number of accounts."""
+        """Compute each company's tier A benchmark once a day, from its own sales to
+        its accounts in its currency: one aggregate query per company, whatever the
+        number of accounts."""
         todo = self if force else self.filtered(lambda c: c.kam_benchmark_date != today)
-        if not todo:
-            return
-        partners = self.env["res.partner"].sudo()
         self.env.flush_all()
-        start = today - relativedelta(years=1) + datetime.timedelta(days=1)
-        # The accounts only (the daily job's definition): a sale to one of the
-        # database's own companies or to a user never sets the tier A benchmark.
-        accounts = partners._search(partners._kam_account_domain()).subselect()
-        revenues = defaultdict(list)
-        for source in set(todo.mapped("kam_revenue_source")):
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT COALESCE(p.company_id, %(default)s), SUM(r.amount)
-                      FROM (%(rows)s) r
-                      JOIN res_partner p ON p.id = r.partner_id
-                     WHERE r.day BETWEEN %(start)s AND %(today)s
-                       AND p.id IN %(accounts)s
-                  GROUP BY COALESCE(p.company_id, %(default)s), r.partner_id
-                    """,
-                    accounts=accounts,
-                    default=self.env.company.id,
-                    rows=partners._kam_revenue_source_query(source),
-                    start=start,
-                    today=today,
-                )
-            )
-            for company_id, amount in self.env.cr.fetchall():
-                revenues[(source, company_id)].append(amount or 0.0)
         for company in todo:
             bench = tiering.benchmark(
-                revenues.get((company.kam_revenue_source, company.id), []),
+                self.env["kam.revenue"]._kam_account_revenues(company, today),
                 company.kam_benchmark_method or tiering.BENCHMARK_TOP,
                 company.kam_benchmark_top_n,
             )
@@ -375,3 +344,4 @@ class ResCompany(models.Model):
             super(ResCompany, company.sudo()).write(
                 {"kam_benchmark_revenue": bench, "kam_benchmark_date": today}
             )
+        return True

@@ -198,7 +198,7 @@ class TestAccountHistory(KamCase):
         other = self.env["res.company"].create({"name": "Other KAM Co"})
         account = self._account("Foreign Co", company_id=other.id)
         History = self.env["kam.account.history"]
-        row = History._kam_record(
+        row = History.with_company(other)._kam_record(
             [
                 {
                     "partner_id": account.id,

@@ -82,8 +82,8 @@ class TestSettings(KamCase):
 
     def test_revenue_by_partner_rejects_reversed_period(self):
         with self.assertRaises(ValidationError):
-            self.Partner._kam_revenue_by_partner(
-                self.today, self.today.replace(year=self.today.year - 1)
+            self.env["kam.revenue"]._kam_revenue_by_partner(
+                self.company, self.today, self.today.replace(year=self.today.year - 1)
             )
 
     def test_revenue_by_partner_per_company(self):
@@ -93,15 +93,10 @@ class TestSettings(KamCase):
         lead = self._sale(account, 500)
         lead.company_id = other
         start = self.today.replace(year=self.today.year - 1)
-        everything = self.Partner._kam_revenue_by_partner(
-            start, self.today, account.ids
-        )
-        self.assertEqual(everything[account.id], 1500)
-        mine = self.Partner._kam_revenue_by_partner(
-            start, self.today, account.ids, company_ids=self.company.ids
+        revenues = self.env["kam.revenue"]
+        mine = revenues._kam_revenue_by_partner(
+            self.company, start, self.today, account.ids
         )
         self.assertEqual(mine[account.id], 1000)
-        theirs = self.Partner._kam_revenue_by_partner(
-            start, self.today, account.ids, company_ids=other.ids
-        )
+        theirs = revenues._kam_revenue_by_partner(other, start, self.today, account.ids)
         self.assertEqual(theirs[account.id], 500)

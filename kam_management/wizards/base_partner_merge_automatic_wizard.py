@@ -13,7 +13,5 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         result = super()._update_values(
             src_partners, dst_partner.with_context(**{DROP_SYSTEM_FIELDS: True})
         )
-        dst_partner.commercial_partner_id._kam_write_refresh(
-            {"kam_refresh_date": False}
-        )
+        dst_partner.commercial_partner_id.sudo().write({"kam_refresh_date": False})
         return result

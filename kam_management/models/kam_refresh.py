@@ -1,0 +1,636 @@
+import datetime
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..logic import cadence, cockpit, revenue, scoring, tiering
+from .res_partner import KAM_HISTORY_FIELDS as HISTORY_FIELDS
+
+# Kanban highlight colours (web's palette) of each temperature.
+TEMPERATURE_COLORS = {"hot": 1, "warm": 2, "mild": 3, "cool": 4, "cold": 8, "none": 0}
+# What the refresh measures from the database, per account and company.
+MEASURED_FIELDS = (
+    "kam_revenue_12m",
+    "kam_revenue_prev_12m",
+    "kam_purchase_count_12m",
+    "kam_has_prospects",
+    "kam_last_contact_date",
+    "kam_tier_computed",
+    "kam_lookalike_score",
+    "kam_is_lookalike",
+    "kam_overdue_since",
+    "kam_refresh_date",
+)
+# What follows from the measures, the inputs (override, ratings) and the company's
+# settings (_kam_derive).
+DERIVED_FIELDS = (
+    "kam_tier",
+    "kam_is_key_account",
+    "kam_revenue_trend",
+    "kam_revenue_declining",
+    "kam_lifetime_value",
+    "kam_attractiveness_score",
+    "kam_potential_score",
+    "kam_relationship_score",
+    "kam_quadrant",
+    "kam_cadence_days",
+    "kam_next_contact_date",
+    "kam_temperature_ratio",
+    "kam_temperature",
+    "kam_temperature_color",
+)
+# The inputs people give, read by the derivation.
+INPUT_FIELDS = ("kam_manager_id", "kam_tier_override")
+REFRESH_FIELDS = MEASURED_FIELDS + DERIVED_FIELDS
+
+
+class KamRefresh(models.AbstractModel):
+    """The daily refresh of the key accounts, one company at a time: each company's
+    figures come from its own sales and contacts, in its currency, against its own
+    benchmark and settings, whichever company runs the job and in whatever order.
+
+    A batch of accounts goes through small steps, each overridable and each a fixed
+    number of queries whatever the batch size: revenue (kam.revenue), contact
+    evidence (kam.contact.evidence), tiers, derived figures, look-alikes, cadence
+    breaches, one write, the history, reminders and feedback requests."""
+
+    _name = "kam.refresh"
+    _description = "Key account refresh engine"
+
+    # -- the job
+    @api.model
+    def _kam_companies(self):
+        return self.env["res.company"].sudo().search([], order="id")
+
+    @api.model
+    def _kam_pending_domain(self, company, today):
+        """The accounts of ``company`` not refreshed on ``today`` (read in the
+        company's context)."""
+        return self.env["res.partner"]._kam_account_domain(company) + [
+            "|",
+            ("kam_refresh_date", "=", False),
+            ("kam_refresh_date", "<", today),
+        ]
+
+    @api.model
+    def _kam_cron_daily(self, batch_size=None):
+        """Refresh one batch of accounts not yet refreshed today, company after
+        company; the cron runner calls it again while accounts remain. Running it
+        twice, or again after a crash, only picks up the accounts that were not
+        refreshed: every batch is complete or absent."""
+        today = fields.Date.context_today(self)
+        if batch_size is None:
+            batch_size = int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param("kam_management.refresh_batch_size", 1000)
+            )
+        companies = self._kam_companies()
+        companies._kam_refresh_benchmarks(today)
+        self._kam_forget_non_accounts()
+        done = 0
+        for company in companies:
+            partners = self.env["res.partner"].sudo().with_company(company)
+            accounts = partners.search(
+                self._kam_pending_domain(company, today),
+                limit=batch_size - done,
+                order="id",
+            )
+            if accounts:
+                self.sudo().with_company(company)._kam_refresh_accounts(accounts, today)
+                done += len(accounts)
+            if done >= batch_size:
+                break
+        remaining = 0
+        if done >= batch_size:
+            remaining = sum(
+                self.env["res.partner"]
+                .sudo()
+                .with_company(company)
+                .search_count(self._kam_pending_domain(company, today))
+                for company in companies
+            )
+        if not remaining:
+            # Every account is refreshed: the day's compliance figures are final.
+            self.env["kam.cadence.snapshot"]._kam_take_snapshot(today, companies)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return remaining
+
+    # -- one batch of one company (self.env.company)
+    def _kam_refresh_accounts(self, partners, today):
+        """Refresh ``partners`` (accounts) for the current company."""
+        if not partners:
+            return
+        company = self.env.company
+        settings = company._kam_settings()
+        partners = partners.with_company(company)
+        # The queries below read the database: pending ORM writes go first.
+        self.env.flush_all()
+        current = self._kam_read(partners)
+        values = {pid: dict(vals) for pid, vals in current.items()}
+        self._kam_refresh_revenue(partners, company, today, values)
+        self._kam_refresh_contacts(partners, company, values)
+        self._kam_refresh_tiers(partners, settings, values)
+        self._kam_derive(partners, settings, values)
+        self._kam_refresh_lookalikes(partners, company, settings, values)
+        breaches = self._kam_refresh_breaches(partners, today, values)
+        for vals in values.values():
+            vals["kam_refresh_date"] = today
+        self._kam_store(partners, current, values)
+        self._kam_refresh_history(partners, settings, current, values, breaches)
+        self._kam_refresh_reminders(partners, company, today)
+        self._kam_refresh_feedback(partners, today)
+
+    def _kam_read(self, partners):
+        """{account id: {field: value}} of the refresh's fields and inputs as stored
+        for the current company: one query (the company-dependent fields are
+        prefetched together)."""
+        fnames = REFRESH_FIELDS + INPUT_FIELDS + ("create_date",)
+        partners.fetch(list(fnames))
+        return {
+            partner.id: {fname: partner[fname] for fname in fnames}
+            for partner in partners
+        }
+
+    def _kam_refresh_revenue(self, partners, company, today, values):
+        revenues = self.env["kam.revenue"]
+        stats = revenues._kam_revenue_stats(partners, company, today)
+        prospects = revenues._kam_prospects(partners, company)
+        for partner in partners:
+            rev_12m, rev_prev, count = stats.get(partner.id, (0.0, 0.0, 0))
+            values[partner.id].update(
+                kam_revenue_12m=float(rev_12m or 0.0),
+                kam_revenue_prev_12m=float(rev_prev or 0.0),
+                kam_purchase_count_12m=count or 0,
+                kam_has_prospects=partner.id in prospects or partner.id in stats,
+            )
+
+    def _kam_refresh_contacts(self, partners, company, values):
+        # Only evidence counts: a date nothing in the database backs (or one in the
+        # future) is never kept.
+        last = self.env["kam.contact.evidence"]._kam_last_contacts(partners, company)
+        for partner in partners:
+            values[partner.id]["kam_last_contact_date"] = last.get(partner.id) or False
+
+    def _kam_refresh_tiers(self, partners, settings, values):
+        for partner in partners:
+            vals = values[partner.id]
+            vals["kam_tier_computed"] = tiering.compute_tier(
+                vals["kam_revenue_12m"],
+                settings["benchmark"],
+                settings["b_ratio"],
+                settings["c_ratio"],
+                has_prospects=vals["kam_has_prospects"],
+                cutoffs=settings["tier_cutoffs"],
+            )
+
+    def _kam_derive(self, partners, settings, values):
+        """Complete ``values`` with the figures that follow from the measures, the
+        override, the ratings and the settings (DERIVED_FIELDS)."""
+        ratings = self._kam_ratings(partners)
+        for partner in partners:
+            vals = values[partner.id]
+            tier = vals["kam_tier_override"] or vals["kam_tier_computed"] or False
+            change = revenue.trend(
+                vals["kam_revenue_12m"], vals["kam_revenue_prev_12m"]
+            )
+            count = vals["kam_purchase_count_12m"]
+            average = vals["kam_revenue_12m"] / count if count else 0.0
+            by_axis = ratings.get(partner.id, {})
+            scores = {
+                axis: scoring.weighted_score(by_axis.get(axis, [])) or 0.0
+                for axis in ("attractiveness", "potential", "relationship")
+            }
+            quadrant = False
+            if {"attractiveness", "relationship"} <= set(by_axis):
+                quadrant = scoring.quadrant(
+                    scores["attractiveness"],
+                    scores["relationship"],
+                    settings["attractiveness_threshold"],
+                    settings["relationship_threshold"],
+                )
+            days = cadence.cadence_days(tier, settings["cadence"]) if tier else 0
+            next_date = False
+            if days:
+                created = vals["create_date"]
+                fallback = created.date() if created else fields.Date.today()
+                next_date = cadence.next_contact_date(
+                    vals["kam_last_contact_date"], days, fallback
+                )
+            ratio, level = tiering.temperature(
+                vals["kam_revenue_12m"],
+                tier,
+                settings["benchmark"],
+                settings["b_ratio"],
+                settings["c_ratio"],
+                settings["temperature"],
+            )
+            vals.update(
+                kam_tier=tier,
+                kam_is_key_account=tier == "a" or quadrant == "key",
+                kam_revenue_trend=change or 0.0,
+                kam_revenue_declining=revenue.is_declining(
+                    change, settings["decline_threshold"]
+                ),
+                kam_lifetime_value=revenue.lifetime_value(
+                    average, count, settings["ltv_years"]
+                ),
+                kam_attractiveness_score=scores["attractiveness"],
+                kam_potential_score=scores["potential"],
+                kam_relationship_score=scores["relationship"],
+                kam_quadrant=quadrant,
+                kam_cadence_days=days,
+                kam_next_contact_date=next_date,
+                kam_temperature_ratio=ratio,
+                kam_temperature=level,
+                kam_temperature_color=TEMPERATURE_COLORS[level],
+            )
+
+    def _kam_ratings(self, partners):
+        """{account id: {axis: [(score, weight)]}} of the current company's ratings.
+        One query."""
+        lines = (
+            self.env["kam.partner.score"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["partner_id", "axis", "score", "weight"],
+            )
+        )
+        ratings = defaultdict(lambda: defaultdict(list))
+        for line in lines:
+            ratings[line.partner_id.id][line.axis].append((line.score, line.weight))
+        return ratings
+
+    def _kam_refresh_lookalikes(self, partners, company, settings, values):
+        """Look-alikes compare with the company's tier A accounts as they stand after
+        this batch: the others as stored, the batch's as just derived."""
+        profiles = self._kam_profiles(partners)
+        references = self._kam_tier_a_profiles(company, exclude=partners)
+        references |= {
+            profiles[pid] for pid, vals in values.items() if vals["kam_tier"] == "a"
+        }
+        for partner in partners:
+            vals = values[partner.id]
+            matches = 0
+            if vals["kam_tier"] != "a":
+                matches = tiering.lookalike_matches(profiles[partner.id], references)
+            vals["kam_lookalike_score"] = matches
+            vals["kam_is_lookalike"] = matches >= settings["lookalike_min_match"]
+
+    def _kam_profiles(self, partners):
+        partners.fetch(["industry_id", "country_id", "state_id", "kam_company_size"])
+        return {
+            partner.id: tiering.profile(
+                partner.industry_id.id,
+                (partner.country_id.id, partner.state_id.id)
+                if partner.country_id
+                else None,
+                partner.kam_company_size,
+            )
+            for partner in partners
+        }
+
+    @api.model
+    def _kam_tier_a_profiles(self, company, exclude=None):
+        partners = self.env["res.partner"].sudo().with_company(company)
+        domain = partners._kam_account_domain(company) + [("kam_tier", "=", "a")]
+        if exclude:
+            domain += [("id", "not in", exclude.ids)]
+        return set(self._kam_profiles(partners.search(domain)).values())
+
+    def _kam_refresh_breaches(self, partners, today, values):
+        """Open an overdue spell (one cadence breach) for the managed accounts whose
+        next contact is overdue, close the spell of those contacted since. Never a
+        second breach for the same spell. Returns the breach rows for the history."""
+        rows = []
+        for partner in partners:
+            vals = values[partner.id]
+            overdue = bool(vals["kam_manager_id"]) and cadence.is_overdue(
+                vals["kam_next_contact_date"], today
+            )
+            if cockpit.breach_starts(vals["kam_overdue_since"], overdue):
+                vals["kam_overdue_since"] = vals["kam_next_contact_date"]
+                next_date = vals["kam_next_contact_date"]
+                tier = (vals["kam_tier"] or "").upper()
+                days = vals["kam_cadence_days"]
+                rows.append(
+                    {
+                        "partner_id": partner.id,
+                        "kind": "cadence_breach",
+                        "old_value": "in_time",
+                        "new_value": "overdue",
+                        "cause": "refresh",
+                        "cause_note": self.env._(
+                            "contact due on %(date)s (tier %(tier)s, every %(days)s "
+                            "days)",
+                            date=next_date,
+                            tier=tier,
+                            days=days,
+                        ),
+                    }
+                )
+            elif vals["kam_overdue_since"] and not overdue:
+                vals["kam_overdue_since"] = False
+        return rows
+
+    def _kam_store(self, partners, current, values):
+        """Write the refresh's fields of the accounts whose figures changed, for the
+        current company, in one UPDATE.
+
+        The ORM's write would cost a write() call per account (their values differ)
+        and a flush per group of changed fields: this is the hot path of the daily
+        job, so the values go straight into the company's key of each field's jsonb
+        column, as the ORM stores company-dependent fields (a value equal to the
+        field's empty value is removed, which reads as empty). Only system fields are
+        written (no tracking, no user input) and the cache is invalidated after."""
+        rows = [
+            (pid, *(values[pid][fname] for fname in REFRESH_FIELDS))
+            for pid in partners.ids
+            if any(values[pid][f] != current[pid][f] for f in REFRESH_FIELDS)
+        ]
+        if not rows:
+            return
+        model = partners.env["res.partner"]
+        key = str(self.env.company.id)
+        columns, assignments = [], []
+        for fname in REFRESH_FIELDS:
+            field = model._fields[fname]
+            column = SQL.identifier(fname)
+            columns.append(column)
+            assignments.append(
+                SQL(
+                    "%(column)s = NULLIF(jsonb_strip_nulls(COALESCE(%(table)s, "
+                    "'{}'::jsonb) || jsonb_build_object(%(key)s, "
+                    "NULLIF(v.%(column)s, %(empty)s))), '{}'::jsonb)",
+                    column=column,
+                    table=SQL.identifier("res_partner", fname),
+                    key=key,
+                    empty=SQL(self._kam_empty_sql(field)),
+                )
+            )
+        casts = [SQL(model._fields[f]._column_type[1]) for f in REFRESH_FIELDS]
+        sql_rows = [
+            SQL(
+                "(%s, %s)",
+                row[0],
+                SQL(", ").join(
+                    SQL("%s::%s", self._kam_column_value(model._fields[f], v), cast)
+                    for f, v, cast in zip(REFRESH_FIELDS, row[1:], casts, strict=True)
+                ),
+            )
+            for row in rows
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET %(assignments)s
+                  FROM (VALUES %(rows)s) AS v(id, %(columns)s)
+                 WHERE res_partner.id = v.id
+                """,
+                assignments=SQL(", ").join(assignments),
+                rows=SQL(", ").join(sql_rows),
+                columns=SQL(", ").join(columns),
+            )
+        )
+        # What depends on them (overdue flag, the deals' related fields) follows.
+        changed = partners.browse([row[0] for row in rows])
+        changed.invalidate_recordset(list(REFRESH_FIELDS))
+        changed.modified(list(REFRESH_FIELDS))
+
+    @api.model
+    def _kam_empty_sql(self, field):
+        """The SQL literal of a field's empty value, which the ORM does not keep in a
+        company-dependent column (NULL never equals anything: no-op for the rest)."""
+        return {
+            "boolean": "FALSE",
+            "integer": "0",
+            "float": "0.0",
+        }.get(field.type, "NULL")
+
+    @api.model
+    def _kam_column_value(self, field, value):
+        if field.type in ("selection", "date", "many2one") and not value:
+            return None
+        if field.type == "many2one":
+            return value.id
+        return value
+
+    def _kam_refresh_history(self, partners, settings, current, values, breaches):
+        """Record the moves of tier, quadrant and temperature, with the revenue and
+        benchmark behind them, and the cadence breaches: one create."""
+
+        def snapshot(source):
+            return {
+                pid: {kind: source[pid][f] for kind, f in HISTORY_FIELDS.items()}
+                for pid in partners.ids
+            }
+
+        changes = cockpit.history_changes(snapshot(current), snapshot(values))
+        # The numbers are formatted first: the translation extractor reads the
+        # arguments of self.env._() as plain expressions.
+        benchmark = f"{settings['benchmark'] or 0.0:,.0f}"
+        rows = []
+        for account_id, kind, old, new in changes:
+            revenue_12m = f"{values[account_id]['kam_revenue_12m']:,.0f}"
+            rows.append(
+                {
+                    "partner_id": account_id,
+                    "kind": kind,
+                    "old_value": old,
+                    "new_value": new,
+                    "cause": "refresh",
+                    "cause_note": self.env._(
+                        "revenue 12 months %(revenue)s vs benchmark %(benchmark)s",
+                        revenue=revenue_12m,
+                        benchmark=benchmark,
+                    ),
+                }
+            )
+        self.env["kam.account.history"]._kam_record(rows + breaches)
+
+    def _kam_open_activities(self, partners, activity_types):
+        """{(account id, user id)} of the open activities of ``activity_types`` on
+        ``partners``: never a second reminder for the same person."""
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    ("activity_type_id", "in", activity_types.ids),
+                ],
+                ["res_id", "user_id"],
+            )
+        )
+        return {(a.res_id, a.user_id.id) for a in activities}
+
+    def _kam_create_activities(self, values):
+        if values:
+            # Reminders land in the reps' activity menus; no e-mail per reminder.
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(values)
+
+    def _kam_refresh_reminders(self, partners, company, today):
+        """One open reminder per due account for its key account manager in this
+        company, of the channel its tier calls for; never a second while one of the
+        contact types is open for them."""
+        due = partners.filtered(
+            lambda p: p.kam_manager_id
+            and cadence.is_due(p.kam_next_contact_date, today)
+        )
+        if not due:
+            return
+        activity_types = company._kam_settings()["activity_types"]
+        contact_types = self.env["mail.activity.type"].union(*activity_types.values())
+        already = self._kam_open_activities(due, contact_types)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        values = []
+        for partner in due:
+            activity_type = activity_types.get(partner.kam_tier)
+            if (partner.id, partner.kam_manager_id.id) in already or not activity_type:
+                continue
+            values.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": partner.kam_manager_id.id,
+                    "date_deadline": partner.kam_next_contact_date,
+                    "summary": self.env._(
+                        "Tier %(tier)s contact due (every %(days)s days)",
+                        tier=partner.kam_tier.upper(),
+                        days=partner.kam_cadence_days,
+                    ),
+                }
+            )
+        self._kam_create_activities(values)
+
+    def _kam_refresh_feedback(self, partners, today):
+        """When revenue drops, ask the customer for feedback: one open request per
+        account and manager."""
+        declining = partners.filtered(
+            lambda p: p.kam_revenue_declining and p.kam_manager_id
+        )
+        activity_type = self.env.ref(
+            "kam_management.mail_activity_type_kam_feedback", raise_if_not_found=False
+        )
+        if not declining or not activity_type:
+            return
+        already = self._kam_open_activities(declining, activity_type)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        deadline = today + datetime.timedelta(days=activity_type.delay_count)
+        values = []
+        for partner in declining:
+            if (partner.id, partner.kam_manager_id.id) in already:
+                continue
+            drop = round(abs(partner.kam_revenue_trend))
+            values.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": partner.kam_manager_id.id,
+                    "date_deadline": deadline,
+                    "summary": self.env._(
+                        "Revenue down %(drop)s%%: ask for feedback", drop=drop
+                    ),
+                }
+            )
+        self._kam_create_activities(values)
+
+    # -- what people change between two runs
+    @api.model
+    def _kam_derivation_inputs(self):
+        """The fields _kam_derive reads: writing one derives the figures again."""
+        return set(MEASURED_FIELDS + INPUT_FIELDS) - {
+            "kam_refresh_date",
+            "kam_lookalike_score",
+            "kam_is_lookalike",
+            "kam_overdue_since",
+        }
+
+    def _kam_contact_made(self, accounts, day):
+        """Evidence of a contact with ``accounts`` on ``day`` for the current company
+        (a done activity, a logged contact): their last contact moves forward and
+        their next one follows at once, not at the next daily run."""
+        accounts = accounts.with_company(self.env.company)
+        stale = accounts.filtered(
+            lambda a: not a.kam_last_contact_date or a.kam_last_contact_date < day
+        )
+        if stale:
+            stale.sudo().write({"kam_last_contact_date": day})
+
+    def _kam_rederive(self, partners):
+        """Derive again the figures of ``partners`` for the current company after an
+        input changed (tier override, ratings): the tier, quadrant, cadence and
+        temperature follow at once, not at the next daily run. The caller records
+        the history."""
+        partners = partners.with_company(self.env.company).exists()
+        if not partners:
+            return
+        settings = self.env.company._kam_settings()
+        self.env.flush_all()
+        current = self._kam_read(partners)
+        values = {pid: dict(vals) for pid, vals in current.items()}
+        self._kam_derive(partners, settings, values)
+        self._kam_store(partners, current, values)
+
+    # -- housekeeping
+    @api.model
+    def _kam_forget_non_accounts(self):
+        """Clear, in every company, the KAM figures that partners who are no
+        accounts (any more) still carry from an earlier refresh, e.g. a customer who
+        became a user: they leave every list, the heat map and the cockpit at once.
+        One query; the people's own input (manager, override) is kept."""
+        partners = self.env["res.partner"].sudo().with_context(active_test=False)
+        accounts = partners._search(partners._kam_account_domain()).subselect()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET %(assignments)s
+                 WHERE id NOT IN %(accounts)s
+                   AND (kam_tier IS NOT NULL OR kam_refresh_date IS NOT NULL)
+             RETURNING id
+                """,
+                assignments=SQL(", ").join(
+                    SQL("%s = NULL", SQL.identifier(fname)) for fname in REFRESH_FIELDS
+                ),
+                accounts=accounts,
+            )
+        )
+        stale = partners.browse([row[0] for row in self.env.cr.fetchall()])
+        if stale:
+            stale.invalidate_recordset(list(REFRESH_FIELDS))
+            stale.modified(list(REFRESH_FIELDS))
+
+    @api.model
+    def _kam_queue_refresh(self, companies):
+        """Queue the accounts of ``companies`` for the next refresh (their settings
+        changed): their refresh date in those companies is cleared, in one query."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner
+                   SET kam_refresh_date = NULLIF(kam_refresh_date - %(keys)s::text[],
+                                                 '{}'::jsonb)
+                 WHERE kam_refresh_date ?| %(keys)s::text[]
+                """,
+                keys=[str(company.id) for company in companies],
+            )
+        )
+        self.env["res.partner"].invalidate_model(["kam_refresh_date"])
+        companies.sudo().write({"kam_benchmark_date": False})
+        cron = self.env.ref(
+            "kam_management.ir_cron_kam_daily", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
