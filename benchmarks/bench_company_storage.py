@@ -51,6 +51,7 @@ included):
 import argparse
 import datetime
 import json
+import os
 import statistics
 import time
 
@@ -624,8 +625,9 @@ def print_report(args, writes, reads, sizes_load, sizes_written):
         for operation, designs in reads.items()
         if designs["A"][1] != designs["B"][1]
     ]
+    print(f"\nload average at the end: {load_average()}")
     print(
-        "\nresults of A and B: "
+        "results of A and B: "
         + (f"DIFFER for {', '.join(differ)}" if differ else "identical for 3 to 6")
     )
 
@@ -641,14 +643,23 @@ def print_header(conn, args):
     conn.rollback()
     print(
         f"PostgreSQL {version} (shared_buffers {shared_buffers}, work_mem {work_mem},"
-        f" jit {jit}); {args.partners:,} shared partners, {args.companies} companies,"
-        f" figures of company {COMPANY}.\n"
-        "Writes: wall time of the UPDATEs (100 rows each, as Odoo's _write_multi) and"
-        f" the commit of each batch of {BATCH:,}, all six figures rewritten; reads:"
-        f" median of {READ_REPEAT} runs after a warm-up, SQL as the ORM sends it"
-        " (6 = search + read, plus the kam_account read in B); sizes:"
-        " pg_total_relation_size (heap, TOAST, indexes).\n"
+        f" jit {jit}); {args.partners:,} shared partners, {args.companies} companies;"
+        f" load average {load_average()}.\n"
+        f"All figures of company {COMPANY}, client wall time, median of the repeats.\n"
+        "- 1, 2: the UPDATEs (100 rows each, as Odoo's _write_multi) and the commit of"
+        f" each batch of {BATCH:,}; all six figures rewritten with new values; A and"
+        " B take turns batch by batch.\n"
+        f"- 3 to 5: the search_count / read_group SQL of the ORM, {READ_REPEAT} runs"
+        " after a warm-up.\n"
+        "- 6: search of the 80 ids by name, then the read of their fields (in B, a"
+        " third query reads the figures from kam_account).\n"
+        "- 7: pg_total_relation_size (heap, TOAST, indexes) after the load, then"
+        " after all the writes and a VACUUM.\n"
     )
+
+
+def load_average():
+    return " / ".join(f"{load:.1f}" for load in os.getloadavg())
 
 
 def main():

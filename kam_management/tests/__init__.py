@@ -12,3 +12,4 @@ from . import test_ui
 from . import test_system_fields
 from . import test_rule_forms
 from . import test_accounts
+from . import test_multi_company

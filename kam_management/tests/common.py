@@ -66,8 +66,9 @@ class KamCase(TransactionCase):
         )
 
     @classmethod
-    def _sale(cls, partner, amount, day=None):
-        """A won opportunity of ``amount`` closed on ``day`` (default: 10 days ago)."""
+    def _sale(cls, partner, amount, day=None, company=None):
+        """A won opportunity of ``amount`` closed on ``day`` (default: 10 days ago),
+        of ``company`` (default: the current one)."""
         lead = cls.env["crm.lead"].create(
             {
                 "name": f"Deal {partner.name} {amount}",
@@ -75,6 +76,7 @@ class KamCase(TransactionCase):
                 "partner_id": partner.id,
                 "expected_revenue": amount,
                 "stage_id": cls.won_stage.id,
+                **({"company_id": company.id} if company else {}),
             }
         )
         day = day or cls.today - datetime.timedelta(days=10)
