@@ -526,17 +526,23 @@ def list_page(cur, design, params):
     return [rows[id_][1:2] + rows[id_][-len(FIGURES) :] for id_ in ids]
 
 
-def timed_read(conn, function):
-    """Median seconds of READ_REPEAT runs after a warm-up run, and the result."""
-    with conn.cursor() as cur:
-        result = function(cur)
-        times = []
-        for _run in range(READ_REPEAT):
+def timed_reads(conns, functions):
+    """{design: (median seconds, result)}: a warm-up run each, then READ_REPEAT timed
+    runs, A and B taking turns so that a busy machine slows both alike."""
+    cursors = {design: conn.cursor() for design, conn in conns.items()}
+    results = {design: functions[design](cur) for design, cur in cursors.items()}
+    times = {design: [] for design in conns}
+    for _run in range(READ_REPEAT):
+        for design, cur in cursors.items():
             started = time.perf_counter()
-            function(cur)
-            times.append(time.perf_counter() - started)
-    conn.rollback()
-    return statistics.median(times), result
+            functions[design](cur)
+            times[design].append(time.perf_counter() - started)
+    for design, conn in conns.items():
+        cursors[design].close()
+        conn.rollback()
+    return {
+        design: (statistics.median(times[design]), results[design]) for design in conns
+    }
 
 
 def query(sql, params):
@@ -550,15 +556,14 @@ def query(sql, params):
 def measure_reads(conns, params):
     """Measures 3 to 6: {operation: {design: (seconds, result)}}."""
     results = {}
-    for operation, sqls in READS.items():
-        results[operation] = {
-            design: timed_read(conn, query(sql, params))
-            for (design, conn), sql in zip(conns.items(), sqls, strict=True)
-        }
-    results["page"] = {
-        design: timed_read(conn, lambda cur, d=design: list_page(cur, d, params))
-        for design, conn in conns.items()
-    }
+    for operation, (sql_a, sql_b) in READS.items():
+        results[operation] = timed_reads(
+            conns, {"A": query(sql_a, params), "B": query(sql_b, params)}
+        )
+    results["page"] = timed_reads(
+        conns,
+        {design: lambda cur, d=design: list_page(cur, d, params) for design in conns},
+    )
     return results
 
 

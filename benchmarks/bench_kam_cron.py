@@ -12,8 +12,16 @@ Everything happens in one transaction that is rolled back: the database is left 
 was.
 
     $ODOO_PYTHON benchmarks/bench_kam_cron.py -d DB [--partners 100000] [--sample 2000]
+        [--companies 2]
 
 DB must have kam_management installed (scripts/run_tests.sh leaves one: kam_test).
+With ``--companies 2`` the accounts are shared by two companies (Odoo's default:
+``company_id`` empty), each with its own deals, and the job refreshes every account
+for each company: the rows counted are accounts x companies.
+
+The script runs against the addons of any revision (company-dependent KAM fields or
+not): ``benchmarks/compare_kam_cron.py`` runs it on a previous revision and on the
+working tree, one after the other, for a side-by-side table.
 """
 
 import argparse
@@ -22,6 +30,7 @@ import random
 import time
 
 from benchlib import odoo_env, run_counted
+from freezegun import freeze_time
 
 
 def _today(env):
@@ -31,26 +40,50 @@ def _today(env):
     return fields.Date.context_today(env["res.partner"])
 
 
-def build_data(env, partners, leads_per_partner, seed=42):
-    """N companies, about ``leads_per_partner`` won deals each over 18 months, a third
-    with a recent message, a manager for every other account."""
+def per_company(env):
+    """Whether the KAM fields are per company (jsonb) in this revision."""
+    return bool(env["res.partner"]._fields["kam_manager_id"].company_dependent)
+
+
+def companies(env, count):
+    """The current company and ``count - 1`` more."""
+    result = env.company
+    for index in range(1, count):
+        result |= env["res.company"].create({"name": f"Bench Company {index + 1}"})
+    return result
+
+
+def build_data(env, partners, leads_per_partner, bench_companies, seed=42):
+    """N companies, about ``leads_per_partner`` won deals each over 18 months (spread
+    over ``bench_companies``), a third with a recent message, a manager for every other
+    account. With one company the accounts belong to it, with more they are shared."""
     cr = env.cr
     rng = random.Random(seed)
     users = env["res.users"].search([("share", "=", False)], limit=5).ids
     won = env["crm.stage"].search([("is_won", "=", True)], limit=1).id
     comment = env.ref("mail.mt_comment").id
-    company = env.company.id
+    company = env.company.id if len(bench_companies) == 1 else None
+    manager = "(%s::int[])[1 + g %% %s]"
+    if per_company(env):
+        keys = ", ".join(f"'{c.id}', {manager}" for c in bench_companies)
+        manager = f"jsonb_build_object({keys})"
     cr.execute(
-        """
+        f"""
         INSERT INTO res_partner (name, complete_name, is_company, active, type,
                                  company_id, create_date, write_date, kam_manager_id)
         SELECT 'Bench Co ' || g, 'Bench Co ' || g, true, true, 'contact', %s,
                now() - interval '2 years', now(),
-               CASE WHEN g %% 2 = 0 THEN (%s::int[])[1 + g %% %s] END
+               CASE WHEN g %% 2 = 0 THEN {manager} END
           FROM generate_series(1, %s) g
         RETURNING id
         """,
-        (company, users, len(users), partners),
+        (
+            company,
+            *[arg for _c in bench_companies for arg in (users, len(users))][
+                : 2 * (len(bench_companies) if per_company(env) else 1)
+            ],
+            partners,
+        ),
     )
     ids = [row[0] for row in cr.fetchall()]
     cr.execute(
@@ -63,21 +96,23 @@ def build_data(env, partners, leads_per_partner, seed=42):
         size = rng.paretovariate(1.3) * 1000
         for _ in range(rng.randint(0, 2 * leads_per_partner)):
             day = today - datetime.timedelta(days=rng.randint(1, 540))
-            rows.append((pid, round(size * rng.uniform(0.5, 1.5), 2), day))
+            seller = bench_companies[rng.randrange(len(bench_companies))].id
+            rows.append((pid, round(size * rng.uniform(0.5, 1.5), 2), day, seller))
     for start in range(0, len(rows), 50_000):
         chunk = rows[start : start + 50_000]
         cr.execute(
             "INSERT INTO crm_lead (name, type, active, partner_id, expected_revenue,"
             " stage_id, probability, date_closed, company_id, create_date, write_date)"
             " SELECT 'Bench deal', 'opportunity', true, p, r, %s, 100, d::timestamp,"
-            " %s, now(), now()"
-            " FROM unnest(%s::int[], %s::numeric[], %s::date[]) AS t(p, r, d)",
+            " c, now(), now()"
+            " FROM unnest(%s::int[], %s::numeric[], %s::date[], %s::int[])"
+            " AS t(p, r, d, c)",
             (
                 won,
-                company,
                 [r[0] for r in chunk],
                 [r[1] for r in chunk],
                 [r[2] for r in chunk],
+                [r[3] for r in chunk],
             ),
         )
     messaged = ids[::3]
@@ -88,11 +123,14 @@ def build_data(env, partners, leads_per_partner, seed=42):
         " FROM unnest(%s::int[]) AS t(p)",
         (comment, messaged),
     )
+    # As in production, the planner knows the tables (autovacuum would analyze them).
+    for table in ("res_partner", "crm_lead", "mail_message"):
+        cr.execute(f"ANALYZE {table}")
     env.invalidate_all()
     return env["res.partner"].browse(ids), len(rows)
 
 
-def reset(env, partners):
+def reset(env, partners, bench_companies):
     env.cr.execute(
         "UPDATE res_partner SET kam_refresh_date = NULL, kam_last_contact_date = NULL"
         " WHERE id = ANY(%s)",
@@ -103,7 +141,7 @@ def reset(env, partners):
         "ANY(%s)",
         (partners.ids,),
     )
-    env.company.kam_benchmark_date = False
+    bench_companies.kam_benchmark_date = False
     env.invalidate_all()
 
 
@@ -127,15 +165,19 @@ def measure(env, label, function, rows):
     return result
 
 
-def job(env, domain_ids, batch_size):
+def job(env, domain_ids, batch_size, bench_companies):
     """The cron's loop, restricted to the given accounts (the others are marked
-    fresh)."""
+    fresh, in every company)."""
     partner = env["res.partner"]
     today = _today(env)
+    fresh = "%s::date"
+    if per_company(env):
+        keys = ", ".join(f"'{c.id}', %s::date" for c in env["res.company"].search([]))
+        fresh = f"jsonb_build_object({keys})"
     env.cr.execute(
-        "UPDATE res_partner SET kam_refresh_date = %s WHERE parent_id IS NULL AND NOT "
-        "id = ANY(%s)",
-        (today, domain_ids),
+        f"UPDATE res_partner SET kam_refresh_date = {fresh} WHERE parent_id IS NULL "
+        "AND NOT id = ANY(%s)",
+        (*[today] * fresh.count("%s"), domain_ids),
     )
     env.invalidate_all()
     batches = 0
@@ -197,41 +239,62 @@ def main():
     parser.add_argument("--sample", type=int, default=2_000)
     parser.add_argument("--leads-per-partner", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--companies", type=int, default=1)
+    parser.add_argument(
+        "--skip-naive", action="store_true", help="only the daily job on all accounts"
+    )
     args = parser.parse_args()
 
     with odoo_env(args.database) as env:
         started = time.perf_counter()
-        partners, deals = build_data(env, args.partners, args.leads_per_partner)
+        bench_companies = companies(env, args.companies)
+        partners, deals = build_data(
+            env, args.partners, args.leads_per_partner, bench_companies
+        )
         print(
-            f"data: {len(partners)} accounts, {deals} won deals, built in "
-            f"{time.perf_counter() - started:.1f} s (rolled back at the end)"
+            f"data: {len(partners)} accounts, {deals} won deals, "
+            f"{len(bench_companies)} compan{'y' if args.companies == 1 else 'ies'}"
+            f" ({'per-company' if per_company(env) else 'one set of'} KAM fields), "
+            f"built in {time.perf_counter() - started:.1f} s (rolled back at the end)"
         )
+        # Each account is refreshed once per company that may see it.
+        per_account = len(bench_companies) if per_company(env) else 1
         sample = partners[: args.sample]
-        # The benchmark first: the naive loop reads it, it does not compute it.
-        env["res.company"].browse(env.company.id)._kam_refresh_benchmarks(
-            _today(env), force=True
-        )
-        reset(env, partners)
-        measure(
-            env,
-            "naive per-record loop (sample)",
-            lambda: naive(env, sample),
-            len(sample),
-        )
-        reset(env, partners)
-        measure(
-            env,
-            "daily job (same sample)",
-            lambda: job(env, sample.ids, args.batch_size),
-            len(sample),
-        )
-        reset(env, partners)
+        if not args.skip_naive:
+            # The benchmark first: the naive loop reads it, it does not compute it.
+            env["res.company"].browse(env.company.id)._kam_refresh_benchmarks(
+                _today(env), force=True
+            )
+            reset(env, partners, bench_companies)
+            measure(
+                env,
+                "naive per-record loop (sample)",
+                lambda: naive(env, sample),
+                len(sample),
+            )
+            reset(env, partners, bench_companies)
+            measure(
+                env,
+                "daily job (same sample)",
+                lambda: job(env, sample.ids, args.batch_size, bench_companies),
+                len(sample) * per_account,
+            )
+        reset(env, partners, bench_companies)
         measure(
             env,
             f"daily job (all {len(partners)})",
-            lambda: job(env, partners.ids, args.batch_size),
-            len(partners),
+            lambda: job(env, partners.ids, args.batch_size, bench_companies),
+            len(partners) * per_account,
         )
+        # The next day: what every day after the first costs (few moves to record,
+        # the reminders already open).
+        with freeze_time(_today(env) + datetime.timedelta(days=1), tick=True):
+            measure(
+                env,
+                "daily job, next day (all)",
+                lambda: job(env, partners.ids, args.batch_size, bench_companies),
+                len(partners) * per_account,
+            )
 
 
 if __name__ == "__main__":

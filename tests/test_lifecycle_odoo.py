@@ -1,9 +1,10 @@
 """Upgrade and uninstall of the three addons in a real Odoo (the Odoo layer only).
 
 - Upgrade: the addons as they stand at a previous git revision (``KAM_PREVIOUS_REF``,
-  default ``HEAD``: the last commit, against the working tree) are installed with demo
-  data, users' data is added, then the working tree's addons upgrade them: every record
-  and value is still there.
+  default: the revision before the last version bump of an addon, so that the newest
+  migration scripts always run; ``HEAD`` where the history is too short) are installed
+  with demo data, users' data is added, then the working tree's addons upgrade them:
+  every record and value is still there.
 - Uninstall: the three addons are uninstalled; the CRM still loads and works.
 
 Each step runs Odoo in a subprocess on its own database, as an administrator would.
@@ -76,6 +77,15 @@ data = {
     "cadence": env.company.kam_cadence_a,
     "user_partner": mine.kam_tier_override_reason,
 }
+# Per company (issue 10): a shared customer keeps its values in every company, a
+# company's own customer in that company only.
+c2 = env["res.company"].search([("name", "=", "KAM lifecycle company 2")])
+owned = env["res.partner"].search([("name", "=", "KAM lifecycle owned")])
+data["per_company"] = {
+    "shared_c2": mine.with_company(c2).kam_tier_override_reason or None,
+    "owned_c1": owned.kam_tier_override or None,
+    "owned_c2": owned.with_company(c2).kam_tier_override or None,
+}
 print("@@KAM@@", json.dumps(data))
 """
 
@@ -85,6 +95,12 @@ partner = env["res.partner"].create({
     "kam_tier_override": "b", "kam_tier_override_reason": "Kept across upgrades",
 })
 env.company.kam_cadence_a = 21
+env["res.company"].create({"name": "KAM lifecycle company 2"})
+env["res.partner"].create({
+    "name": "KAM lifecycle owned", "is_company": True,
+    "company_id": env.company.id,
+    "kam_tier_override": "c", "kam_tier_override_reason": "Owned by company 1",
+})
 # A probability typed on a KAM deal before the upgrade (when the addon kept it).
 deal = env.ref("kam_pipeline_stages.kam_demo_pipeline_lead_severnaya", False)
 if deal:
@@ -145,10 +161,37 @@ def odoo_addons_path():
     return addons_path().split(",")[:-1]
 
 
+def _git(*args):
+    result = subprocess.run(
+        ["git", *args], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    return result.stdout if result.returncode == 0 else None
+
+
+def _default_previous_ref():
+    """The parent of the newest commit that changed an addon's manifest version."""
+    manifests = [f"{addon}/__manifest__.py" for addon in ADDONS.split(",")]
+    for commit in (_git("log", "--format=%H", "--", *manifests) or "").split():
+        for manifest in manifests:
+            now, before = (
+                _git("show", f"{rev}:{manifest}") for rev in (commit, f"{commit}^")
+            )
+            if (
+                now
+                and before
+                and (
+                    ast.literal_eval(now)["version"]
+                    != ast.literal_eval(before)["version"]
+                )
+            ):
+                return f"{commit}^"
+    return "HEAD"
+
+
 @pytest.fixture(scope="module")
 def previous_tree(tmp_path_factory):
     """The addons as they were at KAM_PREVIOUS_REF, exported from git."""
-    ref = os.environ.get("KAM_PREVIOUS_REF", "HEAD")
+    ref = os.environ.get("KAM_PREVIOUS_REF") or _default_previous_ref()
     target = tmp_path_factory.mktemp("previous")
     archive = target / "previous.tar"
     subprocess.run(
@@ -196,6 +239,14 @@ def test_upgrade_keeps_data_and_uninstall_leaves_crm_working(
 
     _odoo(database, "-u", ADDONS, "--stop-after-init", addons_path=current_path)
     after = _shell(database, SNAPSHOT, current_path)
+    # One value for all companies before; per company after the upgrade.
+    assert before["per_company"]["owned_c2"] == "c"
+    assert after.pop("per_company") == {
+        "shared_c2": "Kept across upgrades",
+        "owned_c1": "c",
+        "owned_c2": None,
+    }
+    before.pop("per_company")
     for key, value in before.items():
         if isinstance(value, int) and not isinstance(value, bool):
             # Counts may grow (an upgrade loads the new version's demo records); a

@@ -64,7 +64,7 @@ class KamCadenceSnapshot(models.Model):
                 company.id,
             )
         )
-        query = partners._search(partners._kam_account_domain(company))
+        query = partners._search(partners._kam_account_domain(company, in_sql=True))
         table = query.table
         manager = partners._field_to_sql(table, "kam_manager_id", query)
         tier = partners._field_to_sql(table, "kam_tier", query)

@@ -67,7 +67,7 @@ class KamRefresh(models.AbstractModel):
     def _kam_pending_domain(self, company, today):
         """The accounts of ``company`` not refreshed on ``today`` (read in the
         company's context)."""
-        return self.env["res.partner"]._kam_account_domain(company) + [
+        return self.env["res.partner"]._kam_account_domain(company, in_sql=True) + [
             "|",
             ("kam_refresh_date", "=", False),
             ("kam_refresh_date", "<", today),
@@ -298,7 +298,9 @@ class KamRefresh(models.AbstractModel):
     @api.model
     def _kam_tier_a_profiles(self, company, exclude=None):
         partners = self.env["res.partner"].sudo().with_company(company)
-        domain = partners._kam_account_domain(company) + [("kam_tier", "=", "a")]
+        domain = partners._kam_account_domain(company, in_sql=True) + [
+            ("kam_tier", "=", "a")
+        ]
         if exclude:
             domain += [("id", "not in", exclude.ids)]
         return set(self._kam_profiles(partners.search(domain)).values())
@@ -472,6 +474,10 @@ class KamRefresh(models.AbstractModel):
 
     def _kam_create_activities(self, values):
         if values:
+            # The activities name their record: one read of the accounts' names
+            # for all of them, not one per activity (mail.activity's res_name).
+            partners = self.env["res.partner"].browse([v["res_id"] for v in values])
+            partners.mapped("display_name")
             # Reminders land in the reps' activity menus; no e-mail per reminder.
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
@@ -590,7 +596,8 @@ class KamRefresh(models.AbstractModel):
         became a user: they leave every list, the heat map and the cockpit at once.
         One query; the people's own input (manager, override) is kept."""
         partners = self.env["res.partner"].sudo().with_context(active_test=False)
-        accounts = partners._search(partners._kam_account_domain()).subselect()
+        accounts = partners._search(partners._kam_account_domain(in_sql=True))
+        accounts = accounts.subselect()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

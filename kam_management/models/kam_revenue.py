@@ -87,24 +87,24 @@ class KamRevenue(models.AbstractModel):
         company's root (or a shared one), else the first one after, else 1."""
         rate = SQL(
             """
-            SELECT r.rate FROM res_currency_rate r
-             WHERE r.currency_id = %(currency)s
-               AND (r.company_id IS NULL OR r.company_id = %(root)s)
+            SELECT x.rate FROM res_currency_rate x
+             WHERE x.currency_id = %(currency)s
+               AND (x.company_id IS NULL OR x.company_id = %(root)s)
                AND %(condition)s
-          ORDER BY r.company_id, r.name %(direction)s
+          ORDER BY x.company_id, x.name %(direction)s
              LIMIT 1
             """,
             currency=currency,
             root=company.root_id.id,
-            condition=SQL("r.name <= %s", day),
+            condition=SQL("x.name <= %s", day),
             direction=SQL("DESC"),
         )
         fallback = SQL(
             """
-            SELECT r.rate FROM res_currency_rate r
-             WHERE r.currency_id = %(currency)s
-               AND (r.company_id IS NULL OR r.company_id = %(root)s)
-          ORDER BY r.company_id, r.name ASC
+            SELECT x.rate FROM res_currency_rate x
+             WHERE x.currency_id = %(currency)s
+               AND (x.company_id IS NULL OR x.company_id = %(root)s)
+          ORDER BY x.company_id, x.name ASC
              LIMIT 1
             """,
             currency=currency,
@@ -116,8 +116,8 @@ class KamRevenue(models.AbstractModel):
     def _kam_rows(self, company, date_from, date_to, partner_ids=None, source=None):
         """SQL of ``company``'s revenue rows between two dates (inclusive; no start:
         since the beginning), converted into its currency at each row's date:
-        (partner_id, day, amount). The company's documents and those of no company;
-        one rate lookup per currency and day, not per document."""
+        (partner_id, day, amount). The company's documents and those of no
+        company."""
         source = source or company.kam_revenue_source
         period = SQL("r.day <= %s", date_to)
         if date_from:
@@ -126,32 +126,27 @@ class KamRevenue(models.AbstractModel):
         if partner_ids is not None:
             partner_filter = SQL("AND r.partner_id = ANY(%s)", list(partner_ids))
         target = company.currency_id.id
+        # The rates are looked up for the rows in another currency only (CASE
+        # evaluates its branch per row): a company's own documents cost nothing.
         return SQL(
             """
-            WITH source AS (
-                SELECT r.partner_id, r.day, r.amount,
-                       COALESCE(r.currency_id, %(target)s) AS currency_id
-                  FROM (%(rows)s) r
-                 WHERE %(period)s
-                   AND (r.company_id = %(company)s OR r.company_id IS NULL)
-                   %(partners)s
-            ), rates AS (
-                SELECT d.currency_id, d.day,
-                       %(target_rate)s / %(source_rate)s AS factor
-                  FROM (SELECT DISTINCT currency_id, day FROM source
-                         WHERE currency_id != %(target)s) d
-            )
-            SELECT s.partner_id, s.day, s.amount * COALESCE(x.factor, 1.0) AS amount
-              FROM source s
-         LEFT JOIN rates x ON x.currency_id = s.currency_id AND x.day = s.day
+            SELECT r.partner_id, r.day,
+                   CASE WHEN COALESCE(r.currency_id, %(target)s) = %(target)s
+                        THEN r.amount
+                        ELSE r.amount * %(target_rate)s / %(source_rate)s
+                   END AS amount
+              FROM (%(rows)s) r
+             WHERE %(period)s
+               AND (r.company_id = %(company)s OR r.company_id IS NULL)
+               %(partners)s
             """,
             target=target,
             rows=self._kam_source_rows(source),
             period=period,
             company=company.id,
             partners=partner_filter,
-            target_rate=self._kam_rate_sql(SQL("%s", target), SQL("d.day"), company),
-            source_rate=self._kam_rate_sql(SQL("d.currency_id"), SQL("d.day"), company),
+            target_rate=self._kam_rate_sql(SQL("%s", target), SQL("r.day"), company),
+            source_rate=self._kam_rate_sql(SQL("r.currency_id"), SQL("r.day"), company),
         )
 
     @api.model
@@ -232,7 +227,8 @@ class KamRevenue(models.AbstractModel):
         """The trailing-year revenue of each of ``company``'s accounts that sold
         anything (the tier A benchmark's input). One query."""
         partners = self.env["res.partner"].sudo().with_company(company)
-        accounts = partners._search(partners._kam_account_domain(company)).subselect()
+        accounts = partners._search(partners._kam_account_domain(company, in_sql=True))
+        accounts = accounts.subselect()
         start, _prev = self._kam_periods(today)
         self.env.cr.execute(
             SQL(

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..logic import cadence, cockpit
 
@@ -552,19 +553,27 @@ class ResPartner(models.Model):
 
     # -- who is an account
     @api.model
-    def _kam_account_domain(self, company=None):
+    def _kam_account_domain(self, company=None, in_sql=False):
         """Who is an account (docs/METHOD.md#accounts): a company or a person without
         a parent, neither one of the database's own companies nor a user's partner
         (staff, portal or public). Contacts roll up to their company. The one
         definition of the daily job, every list and filter, the heat map and the
         cockpit (``kam_is_account``). With ``company``: the accounts that company
-        deals with, its own and the shared ones."""
-        users = self.env["res.users"].sudo().with_context(active_test=False).search([])
-        own = self.env["res.company"].sudo().search([]).partner_id
-        domain = [
-            ("parent_id", "=", False),
-            ("id", "not in", (users.partner_id | own).ids),
-        ]
+        deals with, its own and the shared ones.
+
+        ``in_sql``: the people left out as a subquery rather than a list of ids, for
+        the server's own searches (no query to build the domain); a domain sent to
+        the web client or evaluated in Python takes the list."""
+        if in_sql:
+            excluded = SQL(
+                "(SELECT partner_id FROM res_users UNION ALL "
+                "SELECT partner_id FROM res_company)"
+            )
+        else:
+            users = self.env["res.users"].sudo().with_context(active_test=False)
+            own = self.env["res.company"].sudo().with_context(active_test=False)
+            excluded = (users.search([]).partner_id | own.search([]).partner_id).ids
+        domain = [("parent_id", "=", False), ("id", "not in", excluded)]
         if company:
             domain += [("company_id", "in", (False, company.id))]
         return domain
@@ -580,7 +589,7 @@ class ResPartner(models.Model):
             raise ValidationError(
                 self.env._("Search accounts with = or != and a boolean.")
             )
-        domain = self._kam_account_domain(self.env.company)
+        domain = self._kam_account_domain(self.env.company, in_sql=True)
         if (operator == "=") == value:
             return domain
         return ["!", *expression.normalize_domain(domain)]

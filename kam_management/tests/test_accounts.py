@@ -96,3 +96,17 @@ class TestAccountDefinition(KamCase):
         self._refresh_all()
         self.assertEqual(self.company.kam_benchmark_revenue, 100_000)
         self.assertEqual(self.customer.kam_tier, "a")
+
+    def test_sql_and_list_forms_of_the_definition_agree(self):
+        # The server's searches take the people left out as a subquery, the web
+        # client's domains as a list of ids: the same accounts either way.
+        archived = self.env["res.users"].create(
+            {"name": "Gone Rep", "login": "kam_gone_rep", "active": False}
+        )
+        Partner = self.Partner.with_context(active_test=False)
+        for company in (None, self.company):
+            by_list = Partner.search(Partner._kam_account_domain(company))
+            by_sql = Partner.search(Partner._kam_account_domain(company, in_sql=True))
+            self.assertEqual(by_list, by_sql)
+            self.assertNotIn(archived.partner_id, by_sql)
+            self.assertIn(self.customer, by_sql)

@@ -97,6 +97,9 @@ def migrate(cr, version):
             )
         )
         cr.execute(SQL("ALTER TABLE res_partner DROP COLUMN %s", SQL.identifier(old)))
+    # The KAM currency is the current company's now, computed, not stored: Odoo keeps
+    # the columns of fields that stop being stored, so it goes here.
+    cr.execute("ALTER TABLE res_partner DROP COLUMN IF EXISTS kam_currency_id")
     # Ratings: one per account, criterion and company.
     cr.execute(
         "ALTER TABLE kam_partner_score "
