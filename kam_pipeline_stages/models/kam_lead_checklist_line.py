@@ -40,15 +40,22 @@ class KamLeadChecklistLine(models.Model):
         precompute=True,
     )
     company_id = fields.Many2one(
-        related="lead_id.company_id", store=True, index=True, precompute=True
+        related="lead_id.company_id",
+        store=True,
+        index=True,
+        precompute=True,
     )
     is_done = fields.Boolean(string="Done")
     answer = fields.Text()
     is_complete = fields.Boolean(
-        compute="_compute_is_complete", store=True, precompute=True
+        string="Complete",
+        compute="_compute_is_complete",
+        store=True,
+        precompute=True,
+        help="A criterion ticked, or a question answered.",
     )
     done_user_id = fields.Many2one("res.users", string="Done By", readonly=True)
-    done_date = fields.Datetime(readonly=True)
+    done_date = fields.Datetime(string="Done On", readonly=True)
 
     _sql_constraints = [
         (

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..hooks import load_missing_data_translations
+
 
 class KamStageChecklistTemplate(models.Model):
     _name = "kam.stage.checklist.template"
@@ -27,6 +29,12 @@ class KamStageChecklistTemplate(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     kam_category = fields.Selection(related="stage_id.kam_category")
+
+    def _register_hook(self):
+        super()._register_hook()
+        # The registry is complete here: the addon's data can get the catalogues a
+        # language loaded before (see the function).
+        load_missing_data_translations(self.env)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -19,7 +19,9 @@ class KamStageHistory(models.Model):
         required=True,
         index=True,
     )
-    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    date = fields.Datetime(
+        string="Entered On", required=True, default=fields.Datetime.now, index=True
+    )
     user_id = fields.Many2one("res.users", string="Salesperson", index=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
     company_id = fields.Many2one("res.company", index=True)

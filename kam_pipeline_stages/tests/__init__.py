@@ -14,3 +14,5 @@ from . import test_cron_concurrency
 from . import test_absurd_input
 from . import test_demo_data
 from . import test_kam_probability
+from . import test_ui_phone
+from . import test_phone_first
