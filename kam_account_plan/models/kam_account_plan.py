@@ -5,6 +5,7 @@ import psycopg2
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, is_html_empty, sql
+from odoo.tools.i18n import format_list
 
 from odoo.addons.kam_management.jobs import try_job_lock
 from odoo.addons.kam_management.models.res_partner import RELATIONSHIP_TYPES
@@ -103,7 +104,8 @@ class KamAccountPlan(models.Model):
     date_start = fields.Date("Start", required=True, tracking=True)
     date_end = fields.Date("End", required=True, tracking=True)
     state = fields.Selection(
-        [
+        string="Status",
+        selection=[
             ("draft", "Draft"),
             ("active", "Active"),
             ("review", "Under Review"),
@@ -119,7 +121,7 @@ class KamAccountPlan(models.Model):
     previous_plan_id = fields.Many2one(
         "kam.account.plan", "Previous Plan", copy=False, readonly=True, index=True
     )
-    color = fields.Integer()
+    color = fields.Integer("Color Index")
 
     # -- sections (Bacon, "Selling to Major Accounts")
     executive_summary = fields.Html(help="Purpose and direction of the plan.")
@@ -254,7 +256,9 @@ class KamAccountPlan(models.Model):
         compute="_compute_product_forecast_total",
         store=True,
     )
-    investment_total = fields.Monetary(compute="_compute_investment_totals", store=True)
+    investment_total = fields.Monetary(
+        "Investment Cost", compute="_compute_investment_totals", store=True
+    )
     investment_hours = fields.Float(compute="_compute_investment_totals", store=True)
     partnership_score = fields.Float(
         compute="_compute_partnership_score",
@@ -270,8 +274,10 @@ class KamAccountPlan(models.Model):
     whitespace_matrix_html = fields.Html(
         "Whitespace Matrix", compute="_compute_whitespace", sanitize=False
     )
-    action_count = fields.Integer(compute="_compute_action_count")
-    action_overdue_count = fields.Integer(compute="_compute_action_count")
+    action_count = fields.Integer("Actions", compute="_compute_action_count")
+    action_overdue_count = fields.Integer(
+        "Overdue Actions", compute="_compute_action_count"
+    )
 
     # -- risk signals
     risk_stakeholder_change = fields.Boolean(
@@ -288,17 +294,23 @@ class KamAccountPlan(models.Model):
     is_at_risk = fields.Boolean(
         "At Risk", compute="_compute_risks", search="_search_is_at_risk"
     )
+    risk_summary = fields.Char(
+        compute="_compute_risk_summary",
+        help="The risk signals of the plan in one sentence, as its banner shows them.",
+    )
 
     # -- review cadence
     review_cadence = fields.Selection(
         REVIEW_CADENCES, default="quarterly", required=True, tracking=True
     )
-    last_review_date = fields.Date(tracking=True, copy=False, readonly=True)
+    last_review_date = fields.Date(
+        "Last Review", tracking=True, copy=False, readonly=True
+    )
     last_reviewer_id = fields.Many2one(
         "res.users", "Last Reviewed By", copy=False, readonly=True
     )
     next_review_date = fields.Date(
-        compute="_compute_next_review_date", store=True, index=True
+        "Next Review", compute="_compute_next_review_date", store=True, index=True
     )
 
     # -- defaults
@@ -729,7 +741,8 @@ class KamAccountPlan(models.Model):
         lines = self.whitespace_ids
         units, categories, grid = logic.whitespace_matrix(
             [
-                (line.unit_name, line.product_categ_id.display_name, line.status)
+                # The category's own name: "Pumps", not "All / Pumps".
+                (line.unit_name, line.product_categ_id.name, line.status)
                 for line in lines
             ]
         )
@@ -829,6 +842,33 @@ class KamAccountPlan(models.Model):
             plan.risk_no_feedback = logic.RISK_NO_FEEDBACK in codes
             plan.risk_count = len(codes)
             plan.is_at_risk = bool(codes)
+
+    @api.depends(
+        "risk_stakeholder_change",
+        "risk_revenue_decline",
+        "risk_contact_overdue",
+        "risk_no_feedback",
+    )
+    @api.depends_context("lang")
+    def _compute_risk_summary(self):
+        # A list in the user's language ("a, b and c", "a、b和c"): no separator left
+        # dangling after the last signal, whichever signals are on.
+        phrases = self._risk_phrases()
+        for plan in self:
+            signals = [phrases[name] for name in plan._risk_field_names() if plan[name]]
+            plan.risk_summary = format_list(self.env, signals) if signals else False
+
+    @api.model
+    def _risk_phrases(self):
+        """``{risk field: phrase}``: each signal as the banner words it."""
+        return {
+            "risk_stakeholder_change": self.env._(
+                "a key stakeholder left or changed role"
+            ),
+            "risk_revenue_decline": self.env._("revenue is declining"),
+            "risk_contact_overdue": self.env._("no contact within the cadence"),
+            "risk_no_feedback": self.env._("no complaint nor feedback for a long time"),
+        }
 
     def _search_is_at_risk(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -21,7 +21,8 @@ class KamAccountPlanIssue(models.Model):
     date_start = fields.Date("Start")
     date_deadline = fields.Date("Deadline")
     state = fields.Selection(
-        [
+        string="Status",
+        selection=[
             ("todo", "To Do"),
             ("in_progress", "In Progress"),
             ("done", "Done"),

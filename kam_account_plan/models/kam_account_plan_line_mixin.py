@@ -14,7 +14,11 @@ class KamAccountPlanLineMixin(models.AbstractModel):
     _check_company_auto = True
 
     plan_id = fields.Many2one(
-        "kam.account.plan", required=True, ondelete="cascade", index=True
+        "kam.account.plan",
+        "Account Plan",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
 

@@ -21,7 +21,8 @@ class KamAccountPlanProductLine(models.Model):
     )
     name = fields.Char("Description")
     kind = fields.Selection(
-        [
+        string="Type",
+        selection=[
             ("current", "Current business"),
             ("upsell", "More of the same"),
             ("new", "New to the account"),

@@ -78,6 +78,12 @@ class KamAccountPlanStakeholder(models.Model):
     last_contact_date = fields.Date("Last Contact")
     note = fields.Text()
 
+    # The plan names its account: a stakeholder is the contact's own name.
+    @api.depends("partner_id.name")
+    def _compute_display_name(self):
+        for stakeholder in self:
+            stakeholder.display_name = stakeholder.partner_id.name or False
+
     @api.depends(
         "has_left",
         "function_at_plan",

@@ -34,8 +34,9 @@ class KamCockpit(models.AbstractModel):
             if stakeholder.status == logic.STAKEHOLDER_LEFT:
                 text = self.env._("%(contact)s left", contact=contact.name)
             else:
+                # No parentheses: the cockpit puts the whole detail in parentheses.
                 text = self.env._(
-                    "%(contact)s changed role (%(function)s)",
+                    "%(contact)s changed role, now %(function)s",
                     contact=contact.name,
                     function=contact.function or self.env._("no job position"),
                 )

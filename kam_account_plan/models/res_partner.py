@@ -1,4 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+# The context key of a display option: a contact shown by its own name ("Ivan Petrov"),
+# not prefixed with its company ("Uralsteel JSC, Ivan Petrov"), where the company is
+# already on screen (the stakeholders of an account plan). Like product.category's
+# ``hierarchical_naming``.
+CONTACT_NAME_ONLY = "kam_contact_name_only"
 
 
 class ResPartner(models.Model):
@@ -9,6 +15,16 @@ class ResPartner(models.Model):
         compute="_compute_kam_account_plan_count",
         groups="sales_team.group_sale_salesman",
     )
+
+    @api.depends_context(CONTACT_NAME_ONLY)
+    def _compute_display_name(self):
+        if not self.env.context.get(CONTACT_NAME_ONLY):
+            super()._compute_display_name()
+            return
+        plain = self.filtered(lambda partner: partner.is_company or not partner.name)
+        super(ResPartner, plain)._compute_display_name()
+        for partner in self - plain:
+            partner.display_name = partner.name
 
     def _compute_kam_account_plan_count(self):
         counts = dict(

@@ -16,3 +16,5 @@ from . import test_plan_integrity
 from . import test_review_cron_concurrency
 from . import test_system_fields
 from . import test_plan_kam_probability
+from . import test_plan_display
+from . import test_plan_phone_ui

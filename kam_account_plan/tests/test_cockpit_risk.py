@@ -62,7 +62,8 @@ class TestCockpitStakeholderRisk(AccountPlanCase):
         self.assertEqual(set(risks), {self.account.id})
         self.assertIn("Hank Scorpio left", risks[self.account.id])
         self.assertIn(
-            "Frank Grimes changed role (Head of Supply Chain)", risks[self.account.id]
+            "Frank Grimes changed role, now Head of Supply Chain",
+            risks[self.account.id],
         )
         counts = {
             kind["code"]: kind["count"]
