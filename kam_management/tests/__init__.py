@@ -9,6 +9,7 @@ from . import test_history
 from . import test_compliance
 from . import test_cockpit
 from . import test_ui
+from . import test_ui_phone
 from . import test_system_fields
 from . import test_rule_forms
 from . import test_accounts
