@@ -19,9 +19,11 @@ function problems() {
         found.push(`the page is ${page.scrollWidth}px wide on a ${width}px screen`);
     }
     // The action scrolls in its own box: it must not scroll sideways either.
-    for (const box of document.querySelectorAll(".o_action_manager, .o_kam_cockpit, .o_kam_cockpit > .o_content")) {
+    const boxes = ".o_action_manager, .o_kam_cockpit, .o_kam_cockpit > .o_content";
+    for (const box of document.querySelectorAll(boxes)) {
         if (box.scrollWidth > box.clientWidth + 1) {
-            found.push(`${box.className} is ${box.scrollWidth}px wide for ${box.clientWidth}px`);
+            const size = `${box.scrollWidth}px wide for ${box.clientWidth}px`;
+            found.push(`${box.className} is ${size}`);
         }
     }
     let previous = null;
@@ -29,13 +31,15 @@ function problems() {
         const title = panel.querySelector("h5").textContent.trim();
         const box = panel.getBoundingClientRect();
         if (box.left < -1 || box.right > width + 1) {
-            found.push(`panel "${title}" spans ${box.left}..${box.right}px on a ${width}px screen`);
+            const span = `${box.left}..${box.right}px`;
+            found.push(`panel "${title}" spans ${span} on a ${width}px screen`);
         }
         if (panel.scrollWidth > panel.clientWidth + 1) {
-            found.push(`panel "${title}" holds ${panel.scrollWidth}px in ${panel.clientWidth}px`);
+            const size = `${panel.scrollWidth}px in ${panel.clientWidth}px`;
+            found.push(`panel "${title}" holds ${size}`);
         }
         if (previous && box.top < previous.bottom - 1) {
-            found.push(`panel "${title}" stands beside another one instead of below it`);
+            found.push(`panel "${title}" stands beside another one, not below`);
         }
         previous = box;
         for (const badge of panel.querySelectorAll(".badge")) {
@@ -44,7 +48,8 @@ function problems() {
             }
             const edge = badge.getBoundingClientRect();
             if (edge.left < box.left - 1 || edge.right > box.right + 1) {
-                found.push(`badge "${badge.textContent.trim()}" runs out of panel "${title}"`);
+                const text = badge.textContent.trim();
+                found.push(`badge "${text}" runs out of panel "${title}"`);
             }
         }
     }
@@ -65,9 +70,10 @@ function problems() {
             found.push(`the table of "${title}" scrolls outside its panel`);
         }
     }
-    const totals = document.querySelector(".o_kam_cockpit .card .card-header").textContent;
-    if (/\\s[,，]/.test(totals.replace(/\\s+/g, " "))) {
-        found.push(`a space before a comma: "${totals.replace(/\\s+/g, " ").trim()}"`);
+    const header = document.querySelector(".o_kam_cockpit .card .card-header");
+    const totals = header.textContent.replace(/\\s+/g, " ").trim();
+    if (/\\s[,，]/.test(totals)) {
+        found.push(`a space before a comma: "${totals}"`);
     }
     return found;
 }
