@@ -4,6 +4,7 @@ from . import test_cadence
 from . import test_cron
 from . import test_security
 from . import test_settings
+from . import test_settings_view
 from . import test_crm_lead
 from . import test_history
 from . import test_compliance
