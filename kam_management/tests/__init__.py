@@ -14,3 +14,4 @@ from . import test_ui_phone
 from . import test_system_fields
 from . import test_rule_forms
 from . import test_accounts
+from . import test_activity_type
