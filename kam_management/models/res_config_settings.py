@@ -26,16 +26,24 @@ class ResConfigSettings(models.TransientModel):
     kam_cadence_c = fields.Integer(related="company_id.kam_cadence_c", readonly=False)
     kam_cadence_d = fields.Integer(related="company_id.kam_cadence_d", readonly=False)
     kam_activity_type_a_id = fields.Many2one(
-        related="company_id.kam_activity_type_a_id", readonly=False
+        related="company_id.kam_activity_type_a_id",
+        string="Tier A Reminder",
+        readonly=False,
     )
     kam_activity_type_b_id = fields.Many2one(
-        related="company_id.kam_activity_type_b_id", readonly=False
+        related="company_id.kam_activity_type_b_id",
+        string="Tier B Reminder",
+        readonly=False,
     )
     kam_activity_type_c_id = fields.Many2one(
-        related="company_id.kam_activity_type_c_id", readonly=False
+        related="company_id.kam_activity_type_c_id",
+        string="Tier C Reminder",
+        readonly=False,
     )
     kam_activity_type_d_id = fields.Many2one(
-        related="company_id.kam_activity_type_d_id", readonly=False
+        related="company_id.kam_activity_type_d_id",
+        string="Tier D Reminder",
+        readonly=False,
     )
     kam_temperature_hot = fields.Float(
         related="company_id.kam_temperature_hot", readonly=False

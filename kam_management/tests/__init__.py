@@ -4,12 +4,15 @@ from . import test_cadence
 from . import test_cron
 from . import test_security
 from . import test_settings
+from . import test_settings_view
 from . import test_crm_lead
 from . import test_history
 from . import test_compliance
 from . import test_cockpit
 from . import test_ui
+from . import test_ui_phone
 from . import test_system_fields
 from . import test_rule_forms
 from . import test_accounts
 from . import test_multi_company
+from . import test_activity_type

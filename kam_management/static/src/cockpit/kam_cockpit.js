@@ -87,6 +87,64 @@ export class KamCockpit extends Component {
         return value >= 90 ? "text-success" : value >= 70 ? "text-warning" : "text-danger";
     }
 
+    /**
+     * The parts of a translated sentence whose ``%(name)s`` placeholders are figures:
+     * each figure a link that opens the records behind it, the rest plain text. The
+     * sentence is translated whole, so that each language puts its words and its
+     * punctuation where they belong (no stray space before a comma).
+     */
+    sentenceParts(sentence, figures) {
+        const text = String(sentence);
+        const parts = [];
+        let last = 0;
+        for (const match of text.matchAll(/%\((\w+)\)s/g)) {
+            if (match.index > last) {
+                parts.push({ text: text.slice(last, match.index) });
+            }
+            const figure = figures[match[1]] || { value: "" };
+            parts.push({
+                text: String(figure.value),
+                open: figure.open,
+                className: figure.className || "",
+            });
+            last = match.index + match[0].length;
+        }
+        if (last < text.length) {
+            parts.push({ text: text.slice(last) });
+        }
+        return parts;
+    }
+
+    heatMapTotals() {
+        const heatMap = this.state.data.heat_map;
+        return this.sentenceParts(_t("%(accounts)s accounts, %(overdue)s overdue"), {
+            accounts: {
+                value: heatMap.total,
+                open: () => this.openAccounts(heatMap.domain),
+            },
+            overdue: {
+                value: heatMap.overdue,
+                className: "text-danger",
+                open: () => this.openAccounts(heatMap.overdue_domain),
+            },
+        });
+    }
+
+    complianceTotals() {
+        const compliance = this.state.data.compliance;
+        return this.sentenceParts(_t("%(breaches)s breaches · %(overdue)s overdue now"), {
+            breaches: {
+                value: compliance.breaches,
+                className: "text-danger",
+                open: () => this.openHistory(compliance.breach_domain),
+            },
+            overdue: {
+                value: compliance.overdue_now,
+                open: () => this.openAccounts(compliance.overdue_domain),
+            },
+        });
+    }
+
     cell(tier, temperature) {
         return this.state.data.heat_map.cells.find(
             (c) => c.tier === tier && c.temperature === temperature
