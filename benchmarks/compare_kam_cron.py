@@ -2,9 +2,9 @@
 
 Not a test: it measures. It exports the addons of ``--ref`` (a git revision) with
 ``git archive``, installs kam_management of each tree in a database of its own
-(``<prefix>_old``, ``<prefix>_new``, dropped first), then runs each tree's own
-``benchmarks/bench_kam_cron.py`` on it with the same arguments and seed, one after
-the other, and prints both outputs.
+(``<prefix>_old``, ``<prefix>_new``, dropped first), then runs the working tree's
+``benchmarks/bench_kam_cron.py`` (which knows both schemas) against each, with the
+same arguments and seed, one after the other, and prints both outputs.
 
     $ODOO_PYTHON benchmarks/compare_kam_cron.py --ref 8f4c93b -- --partners 100000 \
         --skip-naive
@@ -60,8 +60,8 @@ def main():
             )
             print(f"== {label}: {args.ref if label == 'old' else 'working tree'}")
             sys.stdout.flush()
-            env = dict(os.environ, ODOO_EXTRA_ADDONS_PATH="")
-            bench = os.path.join(tree, "benchmarks", "bench_kam_cron.py")
+            env = dict(os.environ, KAM_ADDONS_TREE=tree)
+            bench = os.path.join(REPO, "benchmarks", "bench_kam_cron.py")
             run(sys.executable, bench, "-d", database, *bench_args, env=env)
 
 

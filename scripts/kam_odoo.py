@@ -28,7 +28,8 @@ def addons_path():
     extra = os.environ.get("ODOO_EXTRA_ADDONS_PATH")
     if extra:
         paths.extend(p for p in extra.split(",") if p)
-    paths.append(REPO)
+    # KAM_ADDONS_TREE: the addons of another revision (benchmarks/compare_kam_cron.py).
+    paths.append(os.environ.get("KAM_ADDONS_TREE") or REPO)
     return ",".join(paths)
 
 

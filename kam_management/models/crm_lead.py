@@ -20,6 +20,7 @@ class CrmLead(models.Model):
         string="Key Account Manager",
     )
     kam_owner_mismatch = fields.Boolean(
+        "Not the Account's Manager",
         compute="_compute_kam_owner_mismatch",
         help="The salesperson is not the account's key account manager.",
     )

@@ -77,7 +77,7 @@ class ResPartner(models.Model):
     )
     kam_currency_id = fields.Many2one(
         "res.currency",
-        "KAM Currency",
+        "Currency of the Figures",
         compute="_compute_kam_currency_id",
         help="The currency of the company you work in: the revenue figures are in it.",
     )
