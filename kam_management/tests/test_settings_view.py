@@ -72,6 +72,14 @@ class TestSettingsView(TransactionCase):
         names = [field.get("name") for field in block.iter("field")]
         self.assertIn("kam_activity_type_a_id", names)
         labelled = {label.get("for") for label in block.iter("label")}
+        # A <setting string="..."> labels its field (Odoo's checkbox settings), also
+        # those the other KAM addons add to the block.
+        labelled |= {
+            field.get("name")
+            for setting in block.iter("setting")
+            if setting.get("string")
+            for field in setting.iter("field")
+        }
         self.assertEqual(
             [name for name in names if name not in labelled],
             [],
