@@ -112,30 +112,40 @@ class KamAccountHistory(models.Model):
                     self.env.company.id,
                 )
             )
-        # One INSERT for the whole batch (the ORM inserts 100 rows a query): the
-        # rows are a log the system writes, with no computed field and no default
-        # beyond the audit columns set here.
+        # One INSERT for the whole batch, one array per column (the ORM inserts 100
+        # rows a query): the rows are a log the system writes, with no computed
+        # field and no default beyond the audit columns set here.
+        types = (
+            "int4",
+            "varchar",
+            "timestamp",
+            "varchar",
+            "varchar",
+            "varchar",
+            "varchar",
+            "varchar",
+            "varchar",
+            "int4",
+            "int4",
+            "int4",
+        )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO kam_account_history (%(columns)s, create_uid, create_date,
                                                  write_uid, write_date)
-                VALUES %(rows)s
+                SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(arrays)s)
                 RETURNING id
                 """,
                 columns=SQL(", ").join(SQL.identifier(c) for c in columns),
-                rows=SQL(", ").join(
-                    SQL(
-                        "(%s, %s, %s, %s, %s)",
-                        SQL(", ").join(SQL("%s", v) for v in row),
-                        self.env.uid,
-                        now,
-                        self.env.uid,
-                        now,
-                    )
-                    for row in values
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", [row[i] for row in values], SQL(kind))
+                    for i, kind in enumerate(types)
                 ),
+                uid=self.env.uid,
+                now=now,
             )
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])

@@ -144,14 +144,35 @@ class KamRefresh(models.AbstractModel):
 
     def _kam_read(self, partners):
         """{account id: {field: value}} of the refresh's fields and inputs as stored
-        for the current company: one query (the company-dependent fields are
-        prefetched together)."""
-        fnames = REFRESH_FIELDS + INPUT_FIELDS + ("create_date",)
-        partners.fetch(list(fnames))
-        return {
-            partner.id: {fname: partner[fname] for fname in fnames}
-            for partner in partners
-        }
+        for the current company: one query, the values taken out of the jsonb
+        columns by PostgreSQL (``_field_to_sql``, as the ORM reads them), without
+        filling the ORM cache field by field. Many2one values are ids."""
+        model = partners.env["res.partner"]
+        fnames = REFRESH_FIELDS + INPUT_FIELDS
+        query = model._where_calc([("id", "in", partners.ids)], active_test=False)
+        table = query.table
+        self.env.cr.execute(
+            query.select(
+                SQL.identifier(table, "id"),
+                SQL.identifier(table, "create_date"),
+                *(model._field_to_sql(table, fname, query) for fname in fnames),
+            )
+        )
+        empty = {fname: self._kam_empty_value(model._fields[fname]) for fname in fnames}
+        result = {}
+        for row in self.env.cr.fetchall():
+            vals = {
+                fname: empty[fname] if value is None else value
+                for fname, value in zip(fnames, row[2:], strict=True)
+            }
+            vals["create_date"] = row[1]
+            result[row[0]] = vals
+        return result
+
+    @api.model
+    def _kam_empty_value(self, field):
+        """The value the ORM reads for an empty company-dependent field."""
+        return {"boolean": False, "integer": 0, "float": 0.0}.get(field.type, False)
 
     def _kam_refresh_revenue(self, partners, company, today, values):
         revenues = self.env["kam.revenue"]
@@ -297,13 +318,40 @@ class KamRefresh(models.AbstractModel):
 
     @api.model
     def _kam_tier_a_profiles(self, company, exclude=None):
+        """The distinct profiles of ``company``'s tier A accounts (except
+        ``exclude``): one query that returns a handful of rows, not the accounts."""
         partners = self.env["res.partner"].sudo().with_company(company)
         domain = partners._kam_account_domain(company, in_sql=True) + [
             ("kam_tier", "=", "a")
         ]
         if exclude:
             domain += [("id", "not in", exclude.ids)]
-        return set(self._kam_profiles(partners.search(domain)).values())
+        query = partners._search(domain)
+        table = query.table
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT * FROM (%s) p",
+                query.select(
+                    *(
+                        SQL.identifier(table, fname)
+                        for fname in (
+                            "industry_id",
+                            "country_id",
+                            "state_id",
+                            "kam_company_size",
+                        )
+                    )
+                ),
+            )
+        )
+        return {
+            tiering.profile(
+                industry or False,
+                (country, state or False) if country else None,
+                size or False,
+            )
+            for industry, country, state, size in self.env.cr.fetchall()
+        }
 
     def _kam_refresh_breaches(self, partners, today, values):
         """Open an overdue spell (one cadence breach) for the managed accounts whose
@@ -348,79 +396,63 @@ class KamRefresh(models.AbstractModel):
         and a flush per group of changed fields: this is the hot path of the daily
         job, so the values go straight into the company's key of each field's jsonb
         column, as the ORM stores company-dependent fields (a value equal to the
-        field's empty value is removed, which reads as empty). Only system fields are
-        written (no tracking, no user input) and the cache is invalidated after."""
-        rows = [
-            (pid, *(values[pid][fname] for fname in REFRESH_FIELDS))
+        field's empty value is removed, which reads as empty), one array per
+        column. Only system fields are written (no tracking, no user input) and the
+        cache is invalidated after."""
+        ids = [
+            pid
             for pid in partners.ids
             if any(values[pid][f] != current[pid][f] for f in REFRESH_FIELDS)
         ]
-        if not rows:
+        if not ids:
             return
         model = partners.env["res.partner"]
         key = str(self.env.company.id)
-        columns, assignments = [], []
+        columns, assignments, arrays = [], [], []
         for fname in REFRESH_FIELDS:
             field = model._fields[fname]
             column = SQL.identifier(fname)
             columns.append(column)
+            empty = self._kam_empty_value(field)
+            arrays.append(
+                SQL(
+                    "%s::%s[]",
+                    [
+                        None
+                        if values[pid][fname] in (empty, None)
+                        else values[pid][fname]
+                        for pid in ids
+                    ],
+                    SQL(field._column_type[1]),
+                )
+            )
             assignments.append(
                 SQL(
                     "%(column)s = NULLIF(jsonb_strip_nulls(COALESCE(%(table)s, "
-                    "'{}'::jsonb) || jsonb_build_object(%(key)s, "
-                    "NULLIF(v.%(column)s, %(empty)s))), '{}'::jsonb)",
+                    "'{}'::jsonb) || jsonb_build_object(%(key)s, v.%(column)s)), "
+                    "'{}'::jsonb)",
                     column=column,
                     table=SQL.identifier("res_partner", fname),
                     key=key,
-                    empty=SQL(self._kam_empty_sql(field)),
                 )
             )
-        casts = [SQL(model._fields[f]._column_type[1]) for f in REFRESH_FIELDS]
-        sql_rows = [
-            SQL(
-                "(%s, %s)",
-                row[0],
-                SQL(", ").join(
-                    SQL("%s::%s", self._kam_column_value(model._fields[f], v), cast)
-                    for f, v, cast in zip(REFRESH_FIELDS, row[1:], casts, strict=True)
-                ),
-            )
-            for row in rows
-        ]
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE res_partner SET %(assignments)s
-                  FROM (VALUES %(rows)s) AS v(id, %(columns)s)
+                  FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(columns)s)
                  WHERE res_partner.id = v.id
                 """,
                 assignments=SQL(", ").join(assignments),
-                rows=SQL(", ").join(sql_rows),
+                ids=ids,
+                arrays=SQL(", ").join(arrays),
                 columns=SQL(", ").join(columns),
             )
         )
         # What depends on them (overdue flag, the deals' related fields) follows.
-        changed = partners.browse([row[0] for row in rows])
+        changed = partners.browse(ids)
         changed.invalidate_recordset(list(REFRESH_FIELDS))
         changed.modified(list(REFRESH_FIELDS))
-
-    @api.model
-    def _kam_empty_sql(self, field):
-        """The SQL literal of a field's empty value, which the ORM does not keep in a
-        company-dependent column (NULL never equals anything: no-op for the rest)."""
-        return {
-            "boolean": "FALSE",
-            "integer": "0",
-            "float": "0.0",
-        }.get(field.type, "NULL")
-
-    @api.model
-    def _kam_column_value(self, field, value):
-        if field.type in ("selection", "date", "many2one") and not value:
-            return None
-        if field.type == "many2one":
-            return value.id
-        return value
 
     def _kam_refresh_history(self, partners, settings, current, values, breaches):
         """Record the moves of tier, quadrant and temperature, with the revenue and

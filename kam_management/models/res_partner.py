@@ -63,7 +63,10 @@ class ResPartner(models.Model):
     # the company they work in (docs/METHOD.md#companies). The derived figures are
     # written by the refresh engine (kam.refresh), which knows the company it works
     # for; none is an ORM compute, whose recompute would run in whatever company
-    # triggered it.
+    # triggered it. No index per field (index=False), the manager's aside (Odoo
+    # cleans it up when a user is deleted): Odoo's index on a company-dependent
+    # column only tells whether some company has a value, and it would cost every
+    # refresh one index update per field.
 
     # -- ownership
     kam_manager_id = fields.Many2one(
@@ -86,55 +89,63 @@ class ResPartner(models.Model):
     kam_revenue_12m = fields.Float(
         "Revenue (12 months)",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Sales of the last 12 months to the account and its contacts booked by "
         "this company, in its currency at each document's date.",
     )
     kam_revenue_prev_12m = fields.Float(
-        "Revenue (previous 12 months)", company_dependent=True, readonly=True
+        "Revenue (previous 12 months)",
+        company_dependent=True,
+        index=False,
+        readonly=True,
     )
     kam_purchase_count_12m = fields.Integer(
-        "Purchases (12 months)", company_dependent=True, readonly=True
+        "Purchases (12 months)", company_dependent=True, index=False, readonly=True
     )
     kam_has_prospects = fields.Boolean(
         "Bought or Has Prospects",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="The account bought before or has open opportunities.",
     )
     kam_revenue_trend = fields.Float(
         "Revenue Trend (%)",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Change of the last 12 months' revenue against the 12 months before.",
     )
     kam_revenue_declining = fields.Boolean(
-        "Revenue Declining", company_dependent=True, readonly=True
+        "Revenue Declining", company_dependent=True, index=False, readonly=True
     )
     kam_lifetime_value = fields.Float(
         "Lifetime Value",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Average purchase x purchases a year x expected years as a customer.",
     )
 
     # -- tier
     kam_tier_computed = fields.Selection(
-        TIERS, "Computed Tier", company_dependent=True, readonly=True
+        TIERS, "Computed Tier", company_dependent=True, index=False, readonly=True
     )
     # A director's override is tracked in the chatter: who decided it and why. The
     # tier and quadrant moves themselves have one record, the account history
     # (kam.account.history), which also says what caused them: they are not tracked.
     kam_tier_override = fields.Selection(
-        TIERS, "Tier Override", company_dependent=True, tracking=True
+        TIERS, "Tier Override", company_dependent=True, index=False, tracking=True
     )
     kam_tier_override_reason = fields.Text(
-        "Override Reason", company_dependent=True, tracking=True
+        "Override Reason", company_dependent=True, index=False, tracking=True
     )
     kam_tier = fields.Selection(
         TIERS,
         "Tier",
         company_dependent=True,
+        index=False,
         readonly=True,
         group_expand=True,
         help="The override if a director set one, else the computed tier.",
@@ -142,6 +153,7 @@ class ResPartner(models.Model):
     kam_is_key_account = fields.Boolean(
         "Key Account",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Tier A or in the Key quadrant.",
     )
@@ -150,6 +162,7 @@ class ResPartner(models.Model):
     kam_lookalike_score = fields.Integer(
         "Look-alike Matches",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="How many of industry, territory and size the account shares with a tier "
         "A account.",
@@ -157,6 +170,7 @@ class ResPartner(models.Model):
     kam_is_lookalike = fields.Boolean(
         "Tier A Look-alike",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Resembles the tier A accounts: a candidate for tier A.",
     )
@@ -169,34 +183,55 @@ class ResPartner(models.Model):
         domain=lambda self: [("company_id", "=", self.env.company.id)],
     )
     kam_attractiveness_score = fields.Float(
-        "Attractiveness", company_dependent=True, readonly=True, aggregator="avg"
+        "Attractiveness",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        aggregator="avg",
     )
     kam_potential_score = fields.Float(
-        "Potential", company_dependent=True, readonly=True, aggregator="avg"
+        "Potential",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        aggregator="avg",
     )
     kam_relationship_score = fields.Float(
-        "Relationship", company_dependent=True, readonly=True, aggregator="avg"
+        "Relationship",
+        company_dependent=True,
+        index=False,
+        readonly=True,
+        aggregator="avg",
     )
     kam_quadrant = fields.Selection(
-        QUADRANTS, "Strategic Quadrant", company_dependent=True, readonly=True
+        QUADRANTS,
+        "Strategic Quadrant",
+        company_dependent=True,
+        index=False,
+        readonly=True,
     )
     kam_relationship_type = fields.Selection(
-        RELATIONSHIP_TYPES, "Relationship Type", company_dependent=True, tracking=True
+        RELATIONSHIP_TYPES,
+        "Relationship Type",
+        company_dependent=True,
+        index=False,
+        tracking=True,
     )
 
     # -- cadence
     kam_last_contact_date = fields.Date(
         "Last Contact",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Last meaningful contact: a done activity, a logged call, a meeting, a "
         "message sent or received.",
     )
     kam_cadence_days = fields.Integer(
-        "Contact Every (days)", company_dependent=True, readonly=True
+        "Contact Every (days)", company_dependent=True, index=False, readonly=True
     )
     kam_next_contact_date = fields.Date(
-        "Next Contact Due", company_dependent=True, readonly=True
+        "Next Contact Due", company_dependent=True, index=False, readonly=True
     )
     kam_is_account = fields.Boolean(
         "Is an Account",
@@ -215,6 +250,7 @@ class ResPartner(models.Model):
     kam_temperature_ratio = fields.Float(
         "Revenue vs Tier (%)",
         company_dependent=True,
+        index=False,
         readonly=True,
         aggregator="avg",
         help="Revenue of the last 12 months against what the account's tier should "
@@ -224,19 +260,21 @@ class ResPartner(models.Model):
         TEMPERATURES,
         "Temperature",
         company_dependent=True,
+        index=False,
         readonly=True,
         group_expand=True,
     )
     kam_temperature_color = fields.Integer(
-        "Temperature Colour", company_dependent=True, readonly=True
+        "Temperature Colour", company_dependent=True, index=False, readonly=True
     )
     kam_refresh_date = fields.Date(
-        "KAM Data Refreshed On", company_dependent=True, readonly=True
+        "KAM Data Refreshed On", company_dependent=True, index=False, readonly=True
     )
     # -- history
     kam_overdue_since = fields.Date(
         "Overdue Since",
         company_dependent=True,
+        index=False,
         readonly=True,
         help="Due date of the current overdue spell, as the daily job saw it: one "
         "cadence breach is recorded per spell.",
