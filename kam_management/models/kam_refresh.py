@@ -7,6 +7,8 @@ from odoo.tools import SQL
 from ..logic import cadence, cockpit, revenue, scoring, tiering
 from .res_partner import KAM_HISTORY_FIELDS as HISTORY_FIELDS
 
+# The day the job last cleared the figures of partners who are no accounts.
+FORGOTTEN_ON_PARAM = "kam_management.non_accounts_cleared_on"
 # Kanban highlight colours (web's palette) of each temperature.
 TEMPERATURE_COLORS = {"hot": 1, "warm": 2, "mild": 3, "cool": 4, "cold": 8, "none": 0}
 # What the refresh measures from the database, per account and company.
@@ -88,7 +90,12 @@ class KamRefresh(models.AbstractModel):
             )
         companies = self._kam_companies()
         companies._kam_refresh_benchmarks(today)
-        self._kam_forget_non_accounts()
+        # Once a day, not for every batch: who stopped being an account since
+        # yesterday leaves the lists.
+        params = self.env["ir.config_parameter"].sudo()
+        if params.get_param(FORGOTTEN_ON_PARAM) != str(today):
+            self._kam_forget_non_accounts()
+            params.set_param(FORGOTTEN_ON_PARAM, str(today))
         done = 0
         for company in companies:
             partners = self.env["res.partner"].sudo().with_company(company)
