@@ -397,7 +397,8 @@ class KamRefresh(models.AbstractModel):
 
     def _kam_store(self, partners, current, values):
         """Write the refresh's fields of the accounts whose figures changed, for the
-        current company, in one UPDATE.
+        current company: one UPDATE of the accounts whose figures changed, one of the
+        refresh date of the others.
 
         The ORM's write would cost a write() call per account (their values differ)
         and a flush per group of changed fields: this is the hot path of the daily
@@ -406,17 +407,24 @@ class KamRefresh(models.AbstractModel):
         field's empty value is removed, which reads as empty), one array per
         column. Only system fields are written (no tracking, no user input) and the
         cache is invalidated after."""
-        ids = [
-            pid
-            for pid in partners.ids
-            if any(values[pid][f] != current[pid][f] for f in REFRESH_FIELDS)
-        ]
+        fnames = [f for f in REFRESH_FIELDS if f != "kam_refresh_date"]
+        changed_ids, dated_ids = [], []
+        for pid in partners.ids:
+            if any(values[pid][f] != current[pid][f] for f in fnames):
+                changed_ids.append(pid)
+            elif values[pid]["kam_refresh_date"] != current[pid]["kam_refresh_date"]:
+                dated_ids.append(pid)
+        # Most days most accounts only get their refresh date: a one-column UPDATE.
+        self._kam_store_rows(partners, values, changed_ids, REFRESH_FIELDS)
+        self._kam_store_rows(partners, values, dated_ids, ("kam_refresh_date",))
+
+    def _kam_store_rows(self, partners, values, ids, fnames):
         if not ids:
             return
         model = partners.env["res.partner"]
         key = str(self.env.company.id)
         columns, assignments, arrays = [], [], []
-        for fname in REFRESH_FIELDS:
+        for fname in fnames:
             field = model._fields[fname]
             column = SQL.identifier(fname)
             columns.append(column)
@@ -458,8 +466,8 @@ class KamRefresh(models.AbstractModel):
         )
         # What depends on them (overdue flag, the deals' related fields) follows.
         changed = partners.browse(ids)
-        changed.invalidate_recordset(list(REFRESH_FIELDS))
-        changed.modified(list(REFRESH_FIELDS))
+        changed.invalidate_recordset(list(fnames))
+        changed.modified(list(fnames))
 
     def _kam_refresh_history(self, partners, settings, current, values, breaches):
         """Record the moves of tier, quadrant and temperature, with the revenue and
