@@ -36,13 +36,17 @@ class KamContactLog(models.TransientModel):
             and context.get("active_id")
         ):
             values["partner_id"] = context["active_id"]
+        if values.get("partner_id"):
+            # Refused at once, before the dialog shows an account it may not.
+            partner = self.env["res.partner"].browse(values["partner_id"])
+            values["partner_id"] = self._kam_account_to_log(partner).id
         return values
 
-    def _kam_check_account(self):
-        """The account the contact is logged with, once the user is allowed to: they
-        see it (record rules), it is an account of the company they work in."""
-        self.ensure_one()
-        partner = self.partner_id
+    @api.model
+    def _kam_account_to_log(self, partner):
+        """The account a contact with ``partner`` is logged on (its company for a
+        contact person), once the user is allowed to: they see it (record rules),
+        it is an account of the company they work in."""
         try:
             partner.check_access("read")
             account = partner.commercial_partner_id
@@ -96,7 +100,7 @@ class KamContactLog(models.TransientModel):
 
     def action_log(self):
         self.ensure_one()
-        account = self._kam_check_account()
+        account = self._kam_account_to_log(self.partner_id)
         day = fields.Date.context_today(self)
         activity_type = self.env["kam.contact.evidence"]._kam_channel_activity_type(
             self.channel
