@@ -17,7 +17,10 @@ CHANNEL_ACTIVITY_TYPES = {
     "meeting": "mail.mail_activity_data_meeting",
 }
 # Contacts a rep plans with Odoo's own types: while one is open, no reminder is due.
-PLANNED_CONTACT_TYPES = ("mail.mail_activity_data_call", "mail.mail_activity_data_email")
+PLANNED_CONTACT_TYPES = (
+    "mail.mail_activity_data_call",
+    "mail.mail_activity_data_email",
+)
 
 
 class KamContactEvidence(models.AbstractModel):

@@ -138,16 +138,14 @@ class TestContactLog(KamCase):
         self.account.kam_refresh_date = False
         self._refresh_all()
         self.assertFalse(self._reminders(self.account), "no reminder, no duplicate")
-        self.assertEqual(
-            len(self._messages(self.account).filtered(lambda m: m.date.date() >= self.today)),
-            2,
+        today = self._messages(self.account).filtered(
+            lambda m: m.date.date() >= self.today
         )
+        self.assertEqual(len(today), 2)
 
     def test_last_contact_moves_in_the_current_company_only(self):
         self._refresh_all()
-        self.rep.write(
-            {"company_ids": [(4, self.company2.id)]}
-        )
+        self.rep.write({"company_ids": [(4, self.company2.id)]})
         self.account.with_company(self.company2).kam_manager_id = self.rep
         self._log(self.rep, self.account, companies=self.company2)
         self.assertFalse(self.account.with_company(self.company).kam_last_contact_date)

@@ -22,16 +22,18 @@ UNCOVERED = """
     function uncovered() {
         const table = document.querySelector(".o_form_view [name='kam_score_ids']");
         for (const name of ["action_kam_load_criteria", "action_kam_refresh"]) {
-            const button = document.querySelector(`.o_form_view button[name='${name}']`);
+            const button = document.querySelector(`.o_form_view [name='${name}']`);
             button.scrollIntoView({ block: "center" });
             const box = button.getBoundingClientRect();
-            if (!button.offsetParent || box.left < -1 || box.right > window.innerWidth + 1) {
+            const width = window.innerWidth;
+            if (!button.offsetParent || box.left < -1 || box.right > width + 1) {
                 throw new Error(`${name} is not on the screen`);
             }
             for (const y of [box.top + 2, box.bottom - 2]) {
                 const found = document.elementFromPoint(box.left + box.width / 2, y);
                 if (!button.contains(found)) {
-                    throw new Error(`${name} is covered by ${found && found.className}`);
+                    const what = found && found.className;
+                    throw new Error(`${name} is covered by ${what}`);
                 }
             }
             if (box.bottom > table.getBoundingClientRect().top + 1) {
@@ -90,7 +92,7 @@ LOG_ON_A_PHONE = """
         await shot("card");
         button.click();
         const visit = await waitFor(
-            () => document.querySelector(".modal .o_selection_badge[value='\\"visit\\"']"),
+            () => document.querySelector(`.modal .o_selection_badge[value='"visit"']`),
             "the channels in the dialog"
         );
         onScreen(visit, "the visit channel");
@@ -125,6 +127,10 @@ LOG_ON_A_PHONE = """
             () => document.querySelector(".o_form_view [name='kam_last_contact_date']"),
             "the last contact"
         );
+        const formLog = document.querySelector(".o_form_view .o_kam_log_contact");
+        onScreen(formLog, "Log Contact on the form");
+        formLog.scrollIntoView({ block: "start" });
+        await shot("form_tab");
         const message = await waitFor(
             () => [...document.querySelectorAll(".o-mail-Message")].find(
                 (m) => m.textContent.includes(note)
@@ -174,7 +180,7 @@ LOG_FROM_THE_REMINDER = """
         await sleep(800);
         button.click();
         const call = await waitFor(
-            () => document.querySelector(".modal .o_selection_badge[value='\\"call\\"']"),
+            () => document.querySelector(`.modal .o_selection_badge[value='"call"']`),
             "the channels in the dialog"
         );
         call.click();
@@ -316,12 +322,19 @@ class TestContactLogOnAPhone(KamCase, HttpCase):
     def test_log_a_visit_on_a_phone(self):
         self._log_on_a_phone("en_US")
 
-    def test_log_a_visit_on_a_phone_in_russian(self):
-        self.env["res.lang"]._activate_lang("ru_RU")
+    def _load_language(self, lang):
+        self.env["res.lang"]._activate_lang(lang)
         self.env["ir.module.module"]._load_module_terms(
-            ["kam_management"], ["ru_RU"], overwrite=True
+            ["web", "mail", "kam_management"], [lang], overwrite=True
         )
+
+    def test_log_a_visit_on_a_phone_in_russian(self):
+        self._load_language("ru_RU")
         self._log_on_a_phone("ru_RU")
+
+    def test_log_a_visit_on_a_phone_in_chinese(self):
+        self._load_language("zh_CN")
+        self._log_on_a_phone("zh_CN")
 
     def test_log_from_the_reminder_on_a_phone(self):
         reminder = self.env["mail.activity"].search(

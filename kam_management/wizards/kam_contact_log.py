@@ -18,12 +18,8 @@ class KamContactLog(models.TransientModel):
     partner_id = fields.Many2one(
         "res.partner", string="Account", required=True, ondelete="cascade"
     )
-    channel = fields.Selection(
-        CONTACT_CHANNELS, string="Channel", required=True, default="call"
-    )
-    note = fields.Char(
-        string="Notes", help="One line: what was said, what comes next."
-    )
+    channel = fields.Selection(CONTACT_CHANNELS, required=True, default="call")
+    note = fields.Char(string="Notes", help="One line: what was said, what comes next.")
 
     @api.model
     def default_get(self, fields_list):
