@@ -206,6 +206,8 @@ class TestContactLog(KamCase):
     def test_the_reminder_offers_the_log(self):
         reminder = self._due()
         self.assertTrue(reminder.with_user(self.rep).kam_is_contact_reminder)
+        # Only the rep's own: logging from it closes it.
+        self.assertFalse(reminder.with_user(self.director).kam_is_contact_reminder)
         todo = self.account.activity_schedule(
             "mail.mail_activity_data_todo", user_id=self.rep.id
         )
