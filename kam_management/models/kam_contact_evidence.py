@@ -1,6 +1,27 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+# The channels of a contact logged in one tap (kam.contact.log) and the activity type
+# each is recorded with: a done activity of that type is the contact's evidence
+# (docs/METHOD.md#contact-cadence).
+CONTACT_CHANNELS = [
+    ("call", "Call"),
+    ("visit", "Visit"),
+    ("email", "E-mail"),
+    ("meeting", "Meeting"),
+]
+CHANNEL_ACTIVITY_TYPES = {
+    "call": "kam_management.mail_activity_type_kam_call",
+    "visit": "kam_management.mail_activity_type_kam_visit",
+    "email": "kam_management.mail_activity_type_kam_email",
+    "meeting": "mail.mail_activity_data_meeting",
+}
+# Contacts a rep plans with Odoo's own types: while one is open, no reminder is due.
+PLANNED_CONTACT_TYPES = (
+    "mail.mail_activity_data_call",
+    "mail.mail_activity_data_email",
+)
+
 
 class KamContactEvidence(models.AbstractModel):
     """When a company last spoke with each account, from what the database holds
@@ -16,6 +37,23 @@ class KamContactEvidence(models.AbstractModel):
 
     _name = "kam.contact.evidence"
     _description = "Key account contact evidence"
+
+    @api.model
+    def _kam_channel_activity_type(self, channel):
+        """The activity type a contact of ``channel`` is recorded with."""
+        return self.env.ref(CHANNEL_ACTIVITY_TYPES[channel])
+
+    @api.model
+    def _kam_contact_activity_types(self, company):
+        """The activity types of a planned contact with an account in ``company``:
+        its tier reminders' (settings), the channels' and Odoo's call and e-mail.
+        While one is open for the manager, the daily job raises no reminder."""
+        types = self.env["mail.activity.type"].union(
+            *company._kam_settings()["activity_types"].values()
+        )
+        for xmlid in (*CHANNEL_ACTIVITY_TYPES.values(), *PLANNED_CONTACT_TYPES):
+            types |= self.env.ref(xmlid, raise_if_not_found=False) or types.browse()
+        return types
 
     @api.model
     def _kam_outsider_sql(self, user_partner, company):

@@ -532,8 +532,8 @@ class KamRefresh(models.AbstractModel):
 
     def _kam_refresh_reminders(self, partners, company, today):
         """One open reminder per due account for its key account manager in this
-        company, of the channel its tier calls for; never a second while one of the
-        contact types is open for them."""
+        company, of the channel its tier calls for; never a second while a contact
+        is planned for them (kam.contact.evidence._kam_contact_activity_types)."""
         due = partners.filtered(
             lambda p: p.kam_manager_id
             and cadence.is_due(p.kam_next_contact_date, today)
@@ -541,7 +541,9 @@ class KamRefresh(models.AbstractModel):
         if not due:
             return
         activity_types = company._kam_settings()["activity_types"]
-        contact_types = self.env["mail.activity.type"].union(*activity_types.values())
+        contact_types = self.env["kam.contact.evidence"]._kam_contact_activity_types(
+            company
+        )
         already = self._kam_open_activities(due, contact_types)
         model_id = self.env["ir.model"]._get_id("res.partner")
         values = []

@@ -1,8 +1,28 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    kam_is_contact_reminder = fields.Boolean(
+        "Key Account Contact Reminder",
+        compute="_compute_kam_is_contact_reminder",
+        help="Your contact reminder on a key account (a tier reminder of the "
+        "company): the chatter offers to log the contact in one tap, which closes it.",
+    )
+
+    @api.depends("res_model", "activity_type_id", "user_id")
+    @api.depends_context("company", "uid")
+    def _compute_kam_is_contact_reminder(self):
+        reminder_types = self.env["mail.activity.type"].union(
+            *self.env.company._kam_settings()["activity_types"].values()
+        )
+        for activity in self:
+            activity.kam_is_contact_reminder = (
+                activity.res_model == "res.partner"
+                and activity.activity_type_id in reminder_types
+                and activity.user_id == self.env.user
+            )
 
     def _action_done(self, feedback=False, attachment_ids=None):
         # A done activity is a contact: move the account's next due date at once rather

@@ -2,6 +2,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..logic import tiering
 from .kam_revenue import REVENUE_SOURCES
@@ -34,6 +35,22 @@ KAM_REFRESH_FIELDS = {
     "kam_decline_threshold",
     "kam_ltv_years",
     "kam_lookalike_min_match",
+}
+# The tier reminders' activity types (docs/METHOD.md#contact-cadence): setting -> kind,
+# the key account types by kind, and Odoo's generic ones, the former defaults.
+TIER_ACTIVITY_FIELDS = {
+    "kam_activity_type_a_id": "call",
+    "kam_activity_type_b_id": "call",
+    "kam_activity_type_c_id": "call",
+    "kam_activity_type_d_id": "email",
+}
+KAM_ACTIVITY_TYPES = {
+    "call": "kam_management.mail_activity_type_kam_call",
+    "email": "kam_management.mail_activity_type_kam_email",
+}
+OLD_ACTIVITY_TYPES = {
+    "call": "mail.mail_activity_data_call",
+    "email": "mail.mail_activity_data_email",
 }
 # Company settings the cockpit reads (no refresh needed).
 KAM_COCKPIT_FIELDS = {"kam_activity_minutes", "kam_silence_days"}
@@ -157,8 +174,39 @@ class ResCompany(models.Model):
 
     @api.model
     def _kam_default_activity_type(self, kind):
-        """Odoo's own activity type of that kind (call, email), if it still exists."""
-        return self.env.ref(f"mail.mail_activity_data_{kind}", raise_if_not_found=False)
+        """The key account activity type of that kind (call, email) for the tier
+        reminders (docs/METHOD.md#contact-cadence), else Odoo's own (before this
+        addon's data is loaded, on install), if it still exists."""
+        return self.env.ref(
+            KAM_ACTIVITY_TYPES[kind], raise_if_not_found=False
+        ) or self.env.ref(OLD_ACTIVITY_TYPES[kind], raise_if_not_found=False)
+
+    @api.model
+    def _kam_adopt_key_account_activity_types(self, fill_empty=False):
+        """Give every company the key account activity types for its tier reminders
+        where it still has Odoo's generic ones, the former defaults (an explicit
+        choice is kept): on install (``fill_empty``: an empty setting is filled too,
+        nobody chose it yet) and on the upgrade to 18.0.1.2.0. In SQL: no refresh is
+        queued, the accounts do not change."""
+        self.env.flush_all()
+        for fname, kind in TIER_ACTIVITY_FIELDS.items():
+            new = self.env.ref(KAM_ACTIVITY_TYPES[kind], raise_if_not_found=False)
+            old = self.env.ref(OLD_ACTIVITY_TYPES[kind], raise_if_not_found=False)
+            if not new:
+                continue
+            condition = SQL("%s = %s", SQL.identifier(fname), old.id if old else None)
+            if fill_empty:
+                condition = SQL("(%s OR %s IS NULL)", condition, SQL.identifier(fname))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_company SET %s = %s WHERE %s",
+                    SQL.identifier(fname),
+                    new.id,
+                    condition,
+                )
+            )
+        self.env["res.company"].invalidate_model(list(TIER_ACTIVITY_FIELDS))
+        return True
 
     # Every setting the daily job reads, and the cockpit's: checked on each change.
     @api.constrains(*sorted(KAM_REFRESH_FIELDS | KAM_COCKPIT_FIELDS))

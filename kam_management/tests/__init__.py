@@ -16,3 +16,6 @@ from . import test_rule_forms
 from . import test_accounts
 from . import test_multi_company
 from . import test_activity_type
+from . import test_contact_log
+from . import test_partner_views
+from . import test_ui_contact_log

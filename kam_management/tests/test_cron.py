@@ -18,8 +18,9 @@ class TestDailyJob(KamCase):
         cls.unowned = cls._account("Unowned Co")
         cls._sale(cls.a_account, 100_000)
         cls._sale(cls.fresh, 90_000)
-        cls.call = cls.env.ref("mail.mail_activity_data_call")
-        cls.email = cls.env.ref("mail.mail_activity_data_email")
+        # The tier reminders' default types, named for the key accounts.
+        cls.call = cls.env.ref("kam_management.mail_activity_type_kam_call")
+        cls.email = cls.env.ref("kam_management.mail_activity_type_kam_email")
 
     def _reminders(self, partners):
         return self.env["mail.activity"].search(
@@ -72,6 +73,19 @@ class TestDailyJob(KamCase):
         )
         self._refresh_all()
         self.assertEqual(len(self._reminders(self.a_account)), 1)
+
+    def test_a_planned_visit_prevents_reminder(self):
+        self.a_account.activity_schedule(
+            "kam_management.mail_activity_type_kam_visit", user_id=self.rep.id
+        )
+        self._refresh_all()
+        self.assertEqual(len(self._reminders(self.a_account)), 1)
+
+    def test_a_chosen_reminder_type_is_used(self):
+        meeting = self.env.ref("mail.mail_activity_data_meeting")
+        self.company.kam_activity_type_a_id = meeting
+        self._refresh_all()
+        self.assertEqual(self._reminders(self.a_account).activity_type_id, meeting)
 
     def test_batches_report_progress_and_resume_after_a_crash(self):
         accounts = self.Partner.search(self.Partner._kam_account_domain())
