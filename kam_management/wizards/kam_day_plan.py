@@ -34,6 +34,30 @@ class KamDayPlan(models.TransientModel):
     )
     meeting_count = fields.Integer("Meetings", readonly=True)
     suggestion_count = fields.Integer("Stops Worth a Visit", readonly=True)
+    summary = fields.Char(compute="_compute_summary")
+
+    @api.depends("date", "event_id", "activity_id")
+    def _compute_display_name(self):
+        for plan in self:
+            day = fields.Date.to_string(plan.date) if plan.date else ""
+            if plan.event_id or plan.activity_id:
+                meeting = plan.event_id.name or plan.activity_id.display_name
+                plan.display_name = self.env._(
+                    "Worth visiting nearby: %(meeting)s", meeting=meeting
+                )
+            else:
+                plan.display_name = self.env._("My day: %(day)s", day=day)
+
+    @api.depends("meeting_count", "suggestion_count")
+    def _compute_summary(self):
+        for plan in self:
+            meetings, stops = plan.meeting_count, plan.suggestion_count
+            plan.summary = self.env._(
+                "Meetings with accounts: %(meetings)s · stops worth a visit: "
+                "%(stops)s",
+                meetings=meetings,
+                stops=stops,
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -149,7 +173,7 @@ class KamDayPlanLine(models.TransientModel):
         [("meeting", "Meeting"), ("stop", "Worth a visit")], readonly=True
     )
     name = fields.Char("Title", readonly=True)
-    start = fields.Datetime("Time", readonly=True)
+    start = fields.Datetime("Starts At", readonly=True)
     account_id = fields.Many2one("res.partner", "Account", readonly=True)
     near_account_id = fields.Many2one("res.partner", "Near", readonly=True)
     event_id = fields.Many2one("calendar.event", "Meeting", readonly=True)
@@ -159,6 +183,18 @@ class KamDayPlanLine(models.TransientModel):
     reason = fields.Char("Why Visit", readonly=True)
     planned = fields.Boolean("Visit Planned", readonly=True)
     city = fields.Char(related="account_id.city", string="City")
+    time_label = fields.Char("Time", compute="_compute_time_label")
+
+    @api.depends("start", "activity_id", "event_id")
+    def _compute_time_label(self):
+        for line in self:
+            if line.kind == "meeting" and line.event_id and line.start:
+                local = fields.Datetime.context_timestamp(line, line.start)
+                line.time_label = local.strftime("%H:%M")
+            elif line.kind == "meeting":
+                line.time_label = self.env._("Any time")
+            else:
+                line.time_label = ""
 
     def action_kam_plan_visit(self):
         """Plan a visit to the stop on the plan's day: a meeting activity for the
