@@ -117,9 +117,7 @@ def test_levels_cascade():
 def test_near_is_symmetric(a, b, city_a, city_b, state_a, state_b, pos_a, pos_b, r):
     left = place(*(a if pos_a else (0.0, 0.0)), city_a, 75, state_a)
     right = place(*(b if pos_b else (0.0, 0.0)), city_b, 75, state_b)
-    assert territory.near_level(left, right, r) == territory.near_level(
-        right, left, r
-    )
+    assert territory.near_level(left, right, r) == territory.near_level(right, left, r)
 
 
 # -- order

@@ -200,17 +200,6 @@ class KamTerritory(models.AbstractModel):
             )
             return SQL("CASE %s %s ELSE %s END", expression, whens, territory.NO_RANK)
 
-        # Open opportunities of the current company with the account or its people.
-        opportunities = SQL(
-            """(SELECT COUNT(*) FROM crm_lead l
-                  JOIN res_partner lp ON lp.id = l.partner_id
-             LEFT JOIN crm_stage s ON s.id = l.stage_id
-                 WHERE lp.commercial_partner_id = %(account)s AND l.active
-                   AND l.type = 'opportunity' AND NOT COALESCE(s.is_won, FALSE)
-                   AND (l.company_id IS NULL OR l.company_id = %(company)s))""",
-            account=SQL.identifier(alias, "id"),
-            company=company.id,
-        )
         select = query.select(
             SQL("%s AS id", SQL.identifier(alias, "id")),
             SQL("%s AS name", SQL.identifier(alias, "name")),
@@ -220,7 +209,6 @@ class KamTerritory(models.AbstractModel):
             SQL("%s AS quadrant", kam("kam_quadrant")),
             SQL("COALESCE(%s, FALSE) AS is_lookalike", kam("kam_is_lookalike")),
             SQL("%s AS manager_id", manager),
-            SQL("%s AS open_opportunities", opportunities),
             SQL("%s AS distance_km", distance),
             SQL("CASE %s END AS level", SQL(" ").join(level)),
         )
@@ -229,10 +217,26 @@ class KamTerritory(models.AbstractModel):
             "COALESCE(k.next_contact_date < %s, FALSE)", cadence.overdue_before(day)
         )
         self.env.flush_all()
+        # The accounts near the meeting first (materialized: the figures are read
+        # once per account), then their open opportunities of the current company.
         self.env.cr.execute(
             SQL(
                 """
-                SELECT k.* FROM (%(select)s) k
+                WITH near AS MATERIALIZED (%(select)s), deals AS (
+                    SELECT lp.commercial_partner_id AS id, COUNT(*) AS count
+                      FROM crm_lead l
+                      JOIN res_partner lp ON lp.id = l.partner_id
+                 LEFT JOIN crm_stage s ON s.id = l.stage_id
+                     WHERE lp.commercial_partner_id IN (SELECT id FROM near)
+                       AND l.active AND l.type = 'opportunity'
+                       AND NOT COALESCE(s.is_won, FALSE)
+                       AND (l.company_id IS NULL OR l.company_id = %(company)s)
+                  GROUP BY lp.commercial_partner_id
+                ), k AS (
+                    SELECT near.*, COALESCE(deals.count, 0) AS open_opportunities
+                      FROM near LEFT JOIN deals ON deals.id = near.id
+                )
+                SELECT k.* FROM k
                  WHERE %(overdue)s OR k.tier IS NOT NULL OR k.quadrant IS NOT NULL
                     OR k.open_opportunities > 0
                     OR (k.is_lookalike AND k.manager_id IS NULL)
@@ -246,6 +250,7 @@ class KamTerritory(models.AbstractModel):
                  LIMIT %(limit)s
                 """,
                 select=select,
+                company=company.id,
                 overdue=overdue,
                 tier=rank(SQL("k.tier"), territory.TIER_RANK),
                 quadrant=rank(SQL("k.quadrant"), territory.QUADRANT_RANK),

@@ -59,7 +59,8 @@ function fits() {
     if (document.documentElement.scrollWidth > width + 1) {
         throw new Error("the page is wider than the screen");
     }
-    for (const card of document.querySelectorAll(".o_kam_day_plan_cards .o_kanban_record")) {
+    const cards = ".o_kam_day_plan_cards .o_kanban_record";
+    for (const card of document.querySelectorAll(cards)) {
         const box = card.getBoundingClientRect();
         if (box.width && (box.left < -1 || box.right > width + 1)) {
             throw new Error("a card runs out of the screen: " + card.textContent);

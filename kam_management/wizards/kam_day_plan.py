@@ -53,8 +53,7 @@ class KamDayPlan(models.TransientModel):
         for plan in self:
             meetings, stops = plan.meeting_count, plan.suggestion_count
             plan.summary = self.env._(
-                "Meetings with accounts: %(meetings)s · stops worth a visit: "
-                "%(stops)s",
+                "Meetings with accounts: %(meetings)s · stops worth a visit: %(stops)s",
                 meetings=meetings,
                 stops=stops,
             )
