@@ -118,7 +118,18 @@ def main():
         territory._kam_nearby(accounts[1], today)
         times, counts, found = [], [], []
         for origin in origins:
-            origin.fetch(["partner_latitude", "partner_longitude", "city"])
+            # The origin's own position is read beforehand (the meeting's account,
+            # in cache when the day plan asks): the count is the search's.
+            origin.fetch(
+                [
+                    "partner_latitude",
+                    "partner_longitude",
+                    "city",
+                    "country_id",
+                    "state_id",
+                    "commercial_partner_id",
+                ]
+            )
             rows, queries, elapsed = run_counted(
                 env, lambda origin=origin: territory._kam_nearby(origin, today)
             )
