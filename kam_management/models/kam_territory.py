@@ -2,8 +2,8 @@ import datetime
 
 import pytz
 
-from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo import api, models
+from odoo.tools import SQL, format_date
 
 from ..logic import cadence, territory
 
@@ -268,7 +268,7 @@ class KamTerritory(models.AbstractModel):
             reasons.append(
                 self.env._(
                     "contact due since %(date)s",
-                    date=fields.Date.to_string(row["next_contact_date"]),
+                    date=format_date(self.env, row["next_contact_date"]),
                 )
             )
         if row["tier"]:

@@ -244,16 +244,22 @@ class TestNearby(TerritoryCase):
         self.assertNotIn(self.overdue.id, ids, "tiered in company 1 only")
 
     def test_one_query(self):
-        self.env.flush_all()
+        """One query whatever the number of accounts: once the caches are warm (the
+        rep's rules, the language's date format, the meeting's account), a search
+        is its one SQL query, with 6 suggestions or with 20 more accounts around."""
         model = self.env["kam.territory"].with_user(self.rep)
         origin = self.origin.with_user(self.rep)
-        origin.fetch(["partner_latitude", "city", "country_id", "state_id"])
-        origin.commercial_partner_id.fetch(
-            ["partner_latitude", "partner_longitude", "city", "country_id", "state_id"]
-        )
-        self.assertTrue(self.env.company.kam_nearby_km)
+        model._kam_nearby(origin, self.today)
         with self.assertQueryCount(__system__=1, kam_rep=1):
-            model._kam_nearby(origin, self.today)
+            rows = model._kam_nearby(origin, self.today)
+        self.assertEqual(len(rows), 6)
+        for index in range(20):
+            self._place(f"More {index}", (48.85, 2.35 + index / 1000), tier="c")
+        self.env.flush_all()
+        model._kam_nearby(origin, self.today)
+        with self.assertQueryCount(__system__=1, kam_rep=1):
+            rows = model._kam_nearby(origin, self.today)
+        self.assertEqual(len(rows), 20)
 
 
 class TestDayPlan(TerritoryCase):

@@ -36,7 +36,7 @@ class PhoneBrowser(common.ChromeBrowser):
             if result and result.get("data"):
                 with open(self.shot, "wb") as shot:
                     shot.write(base64.b64decode(result["data"]))
-        super().stop()
+        return super().stop()
 
 
 WAIT = """

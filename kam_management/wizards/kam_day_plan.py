@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..logic import territory
 
@@ -39,7 +40,7 @@ class KamDayPlan(models.TransientModel):
     @api.depends("date", "event_id", "activity_id")
     def _compute_display_name(self):
         for plan in self:
-            day = fields.Date.to_string(plan.date) if plan.date else ""
+            day = format_date(self.env, plan.date) if plan.date else ""
             if plan.event_id or plan.activity_id:
                 meeting = plan.event_id.name or plan.activity_id.display_name
                 plan.display_name = self.env._(
