@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import Command
+from odoo.exceptions import AccessError
 
 from ..logic import territory
 from .common import KamCase
@@ -366,10 +367,35 @@ class TestDayPlan(TerritoryCase):
         self.assertFalse(
             self.env["kam.day.plan"].with_user(self.rep2).search([("id", "=", plan.id)])
         )
-        with self.assertRaises(Exception):  # noqa: B017 (AccessError)
+        with self.assertRaises(AccessError):
             plan.line_ids[0].with_user(self.rep2).action_kam_plan_visit()
-        with self.assertRaises(Exception):  # noqa: B017 (AccessError)
-            plan.line_ids.with_user(self.rep).write({"planned": True})
+
+    def test_the_system_writes_the_lines(self):
+        """The rep changes the day, nothing else: not the lines (a form's web_save,
+        an import), not the meeting, not a copy."""
+        Plan = self.env["kam.day.plan"].with_user(self.rep)
+        plan = Plan.browse(Plan.action_kam_open()["res_id"])
+        stop = plan.line_ids.filtered(lambda line: line.kind == "stop")[0]
+        with self.assertRaises(AccessError):
+            stop.write({"planned": True})
+        with self.assertRaises(AccessError):
+            plan.web_save(
+                {"line_ids": [Command.update(stop.id, {"account_id": self.far.id})]},
+                {},
+            )
+        with self.assertRaises(AccessError):
+            plan.write({"event_id": self.event.id})
+        with self.assertRaises(AccessError):
+            Plan.create({"event_id": self.event.id})
+        result = self.env["kam.day.plan.line"].with_user(self.rep).load(
+            ["plan_id/.id", "account_id/.id", "kind"],
+            [[str(plan.id), str(self.far.id), "stop"]],
+        )
+        self.assertFalse(result["ids"])
+        self.assertEqual(stop.account_id, self.overdue)
+        # The day is the rep's: a new day, a new list.
+        plan.web_save({"date": self.today + datetime.timedelta(days=1)}, {})
+        self.assertFalse(plan.line_ids)
 
 
 class TestTrips(TerritoryCase):

@@ -136,7 +136,10 @@ class KamDayPlan(models.TransientModel):
         values = {"date": day or fields.Date.context_today(self)}
         plan = self.create(values)
         if event or activity:
-            # The meeting the plan is about: its own access was checked by the caller.
+            # The meeting the plan is about, if the user may read it.
+            for meeting in (event, activity):
+                if meeting:
+                    meeting.check_access("read")
             plan._kam_system_env()["kam.day.plan"].browse(plan.id).write(
                 {
                     "event_id": event.id if event else False,
