@@ -387,9 +387,13 @@ class TestDayPlan(TerritoryCase):
             plan.write({"event_id": self.event.id})
         with self.assertRaises(AccessError):
             Plan.create({"event_id": self.event.id})
-        result = self.env["kam.day.plan.line"].with_user(self.rep).load(
-            ["plan_id/.id", "account_id/.id", "kind"],
-            [[str(plan.id), str(self.far.id), "stop"]],
+        result = (
+            self.env["kam.day.plan.line"]
+            .with_user(self.rep)
+            .load(
+                ["plan_id/.id", "account_id/.id", "kind"],
+                [[str(plan.id), str(self.far.id), "stop"]],
+            )
         )
         self.assertFalse(result["ids"])
         self.assertEqual(stop.account_id, self.overdue)
