@@ -26,6 +26,7 @@
         "views/kam_account_history_views.xml",
         "views/kam_cadence_snapshot_views.xml",
         "views/kam_cockpit_views.xml",
+        "views/kam_day_plan_views.xml",
         "views/kam_menus.xml",
     ],
     "assets": {

@@ -12,3 +12,5 @@ from . import crm_lead
 from . import kam_account_history
 from . import kam_cadence_snapshot
 from . import kam_cockpit
+from . import kam_territory
+from . import calendar_event

@@ -404,6 +404,7 @@ class KamCockpit(models.AbstractModel):
             partners._read_group(overdue_domain, ["kam_manager_id"], ["__count"])
         )
         tiers = ("a", "b", "c", "d", "all")
+        trips = self._kam_cockpit_trips(start, today)
 
         def figures(team, manager):
             result = {}
@@ -439,6 +440,7 @@ class KamCockpit(models.AbstractModel):
                     "overdue_now": overdue_now.get(manager, 0),
                     "overdue_domain": overdue_domain
                     + [("kam_manager_id", "=", manager.id)],
+                    "trips": trips.get(manager.id, self._kam_trip_figures(0, 0)),
                 }
             )
         # The rows of the managers without a team count in the overall figures only.
@@ -471,4 +473,107 @@ class KamCockpit(models.AbstractModel):
             "breach_domain": breach_domain,
             "overdue_now": sum(overdue_now.values()),
             "overdue_domain": overdue_domain,
+            "trips": self._kam_trip_figures(
+                sum(trips.get(rep["manager_id"], {}).get("visits", 0) for rep in reps),
+                sum(
+                    trips.get(rep["manager_id"], {}).get("combined", 0) for rep in reps
+                ),
+            ),
+        }
+
+    # -- trips (docs/METHOD.md#territory)
+    @api.model
+    def _kam_trip_figures(self, visits, combined):
+        return {
+            "visits": visits,
+            "combined": combined,
+            "share": cockpit.rate(combined, visits),
+        }
+
+    @api.model
+    def _kam_cockpit_trips(self, start, today):
+        """Per rep, the share of their visits combined into trips since ``start``:
+        a visit is a rep meeting an account on a day (a calendar event they organise
+        with the account's people, or a meeting activity they marked done on the
+        account or its opportunity); it is part of a trip when the rep meets another
+        account near it the same day (kam.territory's rule of near,
+        territory.trip_share in Python). One query. Returns {user id: {visits,
+        combined, share}}."""
+        partners = self.env["res.partner"]
+        company = self.env.company
+        territory = self.env["kam.territory"]
+        query = partners._search(partners._kam_account_domain(company, in_sql=True))
+        accounts = query.select(SQL("%s AS id", SQL.identifier(query.table, "id")))
+        radius = company.kam_nearby_km
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH accounts AS (%(accounts)s), people AS (
+                    SELECT pe.id, a.id AS account_id
+                      FROM res_partner pe
+                      JOIN accounts a ON a.id = pe.commercial_partner_id
+                ), meetings AS (
+                    SELECT e.user_id AS rep, e.start AS at, pe.account_id
+                      FROM calendar_event e
+                      JOIN calendar_event_res_partner_rel r
+                        ON r.calendar_event_id = e.id
+                      JOIN people pe ON pe.id = r.res_partner_id
+                     WHERE e.active AND e.user_id IS NOT NULL
+                       AND e.start >= %(start)s AND e.start < %(end)s
+                    UNION ALL
+                    SELECT u.id, m.date, pe.account_id
+                      FROM mail_message m
+                      JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
+                      JOIN res_users u ON u.partner_id = m.author_id
+                      JOIN people pe ON m.model = 'res.partner' AND m.res_id = pe.id
+                     WHERE t.category = 'meeting'
+                       AND m.date >= %(start)s AND m.date < %(end)s
+                    UNION ALL
+                    SELECT u.id, m.date, pe.account_id
+                      FROM mail_message m
+                      JOIN mail_activity_type t ON t.id = m.mail_activity_type_id
+                      JOIN res_users u ON u.partner_id = m.author_id
+                      JOIN crm_lead l ON m.model = 'crm.lead' AND m.res_id = l.id
+                      JOIN people pe ON pe.id = l.partner_id
+                     WHERE t.category = 'meeting'
+                       AND m.date >= %(start)s AND m.date < %(end)s
+                ), visits AS (
+                    -- One visit per rep, day (the rep's) and account.
+                    SELECT DISTINCT mt.rep,
+                           (mt.at AT TIME ZONE 'UTC'
+                               AT TIME ZONE COALESCE(NULLIF(up.tz, ''), 'UTC'))::date
+                               AS day,
+                           mt.account_id
+                      FROM meetings mt
+                      JOIN res_users u ON u.id = mt.rep
+                      JOIN res_partner up ON up.id = u.partner_id
+                )
+                SELECT v.rep, COUNT(*),
+                       COUNT(*) FILTER (WHERE EXISTS (
+                           SELECT 1 FROM visits w
+                             JOIN res_partner b ON b.id = w.account_id
+                            WHERE w.rep = v.rep AND w.day = v.day
+                              AND w.account_id <> v.account_id AND %(near)s))
+                  FROM visits v
+                  JOIN res_partner a ON a.id = v.account_id
+                 WHERE v.day >= %(first_day)s AND v.day <= %(today)s
+              GROUP BY v.rep
+                """,
+                accounts=accounts,
+                # A day's margin on both sides: the days are the reps', not UTC's.
+                start=datetime.datetime.combine(
+                    start - datetime.timedelta(days=1), datetime.time.min
+                ),
+                end=datetime.datetime.combine(
+                    today + datetime.timedelta(days=2), datetime.time.min
+                ),
+                first_day=start,
+                today=today,
+                near=territory._kam_near_sql("a", "b", radius),
+            )
+        )
+        return {
+            rep: self._kam_trip_figures(visits, combined)
+            for rep, visits, combined in self.env.cr.fetchall()
         }

@@ -37,3 +37,11 @@ class MailActivity(models.Model):
             partners.commercial_partner_id, fields.Date.context_today(self)
         )
         return result
+
+    def action_kam_nearby(self):
+        """The accounts worth visiting near this meeting, on its day."""
+        self.ensure_one()
+        self.check_access("read")
+        return self.env["kam.day.plan"].action_kam_open(
+            day=self.date_deadline, activity=self
+        )

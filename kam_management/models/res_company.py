@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..logic import tiering
+from ..logic import territory, tiering
 from .kam_revenue import REVENUE_SOURCES
 
 # Upper bounds of the day counts and the customer lifetime: past them, dates computed
@@ -53,7 +53,7 @@ OLD_ACTIVITY_TYPES = {
     "email": "mail.mail_activity_data_email",
 }
 # Company settings the cockpit reads (no refresh needed).
-KAM_COCKPIT_FIELDS = {"kam_activity_minutes", "kam_silence_days"}
+KAM_COCKPIT_FIELDS = {"kam_activity_minutes", "kam_silence_days", "kam_nearby_km"}
 
 
 class ResCompany(models.Model):
@@ -163,6 +163,13 @@ class ResCompany(models.Model):
         default=30,
         help="An account whose contact is overdue by more than this is at risk in the "
         "cockpit.",
+    )
+    kam_nearby_km = fields.Float(
+        "Nearby Radius (km)",
+        default=territory.DEFAULT_RADIUS_KM,
+        help="Accounts within this distance of a meeting are worth visiting on the "
+        "same trip (when both have coordinates; else the same city, else the same "
+        "region). Trips in the cockpit use the same rule.",
     )
     kam_benchmark_revenue = fields.Monetary(
         "Tier A Benchmark Revenue",
@@ -286,6 +293,14 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._(
                         "A look-alike shares 1, 2 or 3 of industry, territory and size."
+                    )
+                )
+            if not 0 < company.kam_nearby_km <= territory.MAX_RADIUS_KM:
+                max_km = territory.MAX_RADIUS_KM
+                raise ValidationError(
+                    self.env._(
+                        "The nearby radius is a distance above 0 and up to %(max)s km.",
+                        max=max_km,
                     )
                 )
             if company.kam_activity_minutes < 0:

@@ -76,6 +76,7 @@ class ResConfigSettings(models.TransientModel):
     kam_silence_days = fields.Integer(
         related="company_id.kam_silence_days", readonly=False
     )
+    kam_nearby_km = fields.Float(related="company_id.kam_nearby_km", readonly=False)
     company_currency_id = fields.Many2one(
         "res.currency",
         related="company_id.currency_id",

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from ..logic import cadence, cockpit
 
@@ -287,6 +287,23 @@ class ResPartner(models.Model):
         domain=lambda self: [("company_id", "=", self.env.company.id)],
     )
     kam_history_count = fields.Integer("Moves", compute="_compute_kam_history_count")
+
+    def init(self):
+        res = super().init()
+        # The territory's search (kam.territory._kam_nearby): a bounding box on the
+        # coordinates, else the city, else the state (docs/METHOD.md#territory).
+        cr = self.env.cr
+        create_index(
+            cr,
+            "res_partner_kam_position_index",
+            self._table,
+            ["partner_latitude", "partner_longitude"],
+        )
+        create_index(
+            cr, "res_partner_kam_city_index", self._table, ["LOWER(TRIM(city))"]
+        )
+        create_index(cr, "res_partner_kam_state_index", self._table, ["state_id"])
+        return res
 
     # -- computes
     @api.depends_context("company")

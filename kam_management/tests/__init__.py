@@ -19,3 +19,5 @@ from . import test_activity_type
 from . import test_contact_log
 from . import test_partner_views
 from . import test_ui_contact_log
+from . import test_territory
+from . import test_territory_phone

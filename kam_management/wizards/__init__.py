@@ -1,2 +1,3 @@
 from . import base_partner_merge_automatic_wizard
 from . import kam_contact_log
+from . import kam_day_plan
