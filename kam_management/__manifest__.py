@@ -25,6 +25,7 @@
         "views/kam_account_history_views.xml",
         "views/kam_cadence_snapshot_views.xml",
         "views/kam_cockpit_views.xml",
+        "views/kam_coverage_views.xml",
         "views/kam_menus.xml",
     ],
     "assets": {
