@@ -259,6 +259,8 @@ class KamCoverage(models.AbstractModel):
             date_to, coverage.DEFAULT_PERIOD_DAYS
         )
         accounts = accounts.with_company(self.env.company)
+        # One query for all the accounts' figures, not one per prefetch batch.
+        accounts.fetch(["kam_cadence_days", "kam_manager_id"])
         rows = self._kam_coverage_interactions(accounts, date_from, date_to)
         roles = self._kam_coverage_roles(accounts)
         team = self._kam_coverage_team(accounts)
@@ -535,7 +537,9 @@ class KamCoverage(models.AbstractModel):
         partner_ids = set()
         for summary in summaries.values():
             partner_ids |= set(summary["ours"]) | set(summary["their"])
-        for partner in self.env["res.partner"].sudo().browse(partner_ids):
+        people = self.env["res.partner"].sudo().browse(partner_ids)
+        people.fetch(["name"])
+        for partner in people:
             names[partner.id] = partner.name or ""
         for account_id, summary in summaries.items():
             if summary["klass"] in coverage.AT_RISK_CLASSES:
@@ -722,8 +726,12 @@ class ResPartner(models.Model):
         date_from, date_to = self._kam_coverage_period()
         engine = self.env["kam.coverage"]
         summaries = engine._kam_coverage(accounts, date_from, date_to)
-        Line = self.env["kam.coverage.line"]
-        Line.search([("account_id", "in", accounts.ids)]).unlink()
+        # Written by the system for the user (read-only to them), who sees only the
+        # lines they built.
+        Line = self.env["kam.coverage.line"].sudo()
+        Line.search(
+            [("account_id", "in", accounts.ids), ("create_uid", "=", self.env.uid)]
+        ).unlink()
         Line.create(engine._kam_coverage_lines(summaries))
         return {
             "type": "ir.actions.act_window",
@@ -754,8 +762,8 @@ class ResPartner(models.Model):
         )
         date_from, date_to = self._kam_coverage_period()
         summaries = self.env["kam.coverage"]._kam_coverage(accounts, date_from, date_to)
-        Figures = self.env["kam.coverage.account"]
-        Figures.search([]).unlink()
+        Figures = self.env["kam.coverage.account"].sudo()
+        Figures.search([("create_uid", "=", self.env.uid)]).unlink()
         values = []
         for account in accounts.with_company(self.env.company):
             summary = summaries[account.id]

@@ -230,6 +230,16 @@ class TestCoverage(KamCase):
         self.assertFalse(
             self.env["kam.coverage.line"].with_user(self.rep2).search(action["domain"])
         )
+        # Only the system writes lines: a rep cannot forge a map over RPC.
+        with self.assertRaises(AccessError):
+            self.env["kam.coverage.line"].with_user(self.rep).create(
+                {
+                    "account_id": self.account.id,
+                    "date_from": self.today,
+                    "date_to": self.today,
+                    "interaction_count": 99,
+                }
+            )
         other_company = self.env["res.company"].create({"name": "Other Co Ltd"})
         hidden = self._account("Hidden Co", company_id=other_company.id)
         with self.assertRaises(AccessError):
