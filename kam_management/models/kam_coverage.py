@@ -805,6 +805,12 @@ class ResPartner(models.Model):
             ],
         }
 
+    def action_kam_coverage_rating(self):
+        """Propose the ratings of access to key people and of contacts in the
+        customer's company from the map; the manager applies them or not."""
+        self.ensure_one()
+        return self.env["kam.coverage.rating"]._kam_open(self.commercial_partner_id)
+
     def action_kam_coverage_suggest(self):
         """Plan the meetings that would thicken a single-threaded relationship: our
         senior person (the manager's team leader, else the manager) for their

@@ -269,3 +269,31 @@ class TestCoverage(KamCase):
         line = figures.filtered(lambda f: f.account_id == self.account)
         self.assertEqual((line.coverage_class, line.tier), ("single", "a"))
         self.assertEqual((line.our_count, line.their_count), (1, 1))
+
+    # -- suggested ratings
+    def test_suggested_ratings_wait_for_the_manager(self):
+        access = self.env.ref("kam_management.kam_criterion_attractiveness_access")
+        contacts = self.env.ref("kam_management.kam_criterion_relationship_contacts")
+        self.env["kam.partner.score"].create(
+            {"partner_id": self.account.id, "criterion_id": contacts.id, "score": 9}
+        )
+        self._message(self.ceo, self.rep.partner_id, call=True)
+        action = self.account.with_user(self.rep).action_kam_coverage_rating()
+        wizard = (
+            self.env["kam.coverage.rating"].with_user(self.rep).browse(action["res_id"])
+        )
+        lines = {line.criterion_id: line for line in wizard.line_ids}
+        self.assertEqual(set(lines), {access, contacts})
+        # Single-threaded, its one contact an executive.
+        self.assertEqual(lines[contacts].suggested_score, 3)
+        self.assertEqual(lines[contacts].current_score, 9)
+        self.assertEqual(lines[access].suggested_score, 10)
+        # Nothing changed yet.
+        scores = self.account.kam_score_ids
+        self.assertEqual(scores.mapped("score"), [9])
+        lines[contacts].apply = False
+        wizard.action_apply()
+        self.assertEqual(
+            {s.criterion_id: s.score for s in self.account.kam_score_ids},
+            {contacts: 9, access: 10},
+        )
