@@ -662,9 +662,9 @@ class ResPartner(models.Model):
         COVERAGE_CLASSES,
         "Relationship Coverage",
         compute="_compute_kam_coverage",
-        help="Over the last days of the coverage period: single-threaded when one "
-        "person on either side carries the relationship, multi-threaded when "
-        "several people on both sides reach several levels of the customer.",
+        help="Over the last 180 days: single-threaded when one person on either "
+        "side carries the relationship, multi-threaded when several people on both "
+        "sides reach several levels of the customer.",
     )
     kam_coverage_dm_silent = fields.Boolean(
         "Decision Maker Without Contact",

@@ -118,4 +118,4 @@ class KamCoverageRatingLine(models.TransientModel):
     has_current = fields.Boolean(readonly=True)
     current_score = fields.Integer("Current Rating", readonly=True)
     suggested_score = fields.Integer("Suggested Rating", readonly=True)
-    apply = fields.Boolean("Apply")
+    apply = fields.Boolean()
