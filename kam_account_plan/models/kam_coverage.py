@@ -78,6 +78,10 @@ class KamAccountPlan(models.Model):
     coverage_class = fields.Selection(
         related="partner_id.kam_coverage_class", string="Relationship Coverage"
     )
+    coverage_dm_silent = fields.Boolean(
+        related="partner_id.kam_coverage_dm_silent",
+        string="Decision Maker Without Contact",
+    )
     coverage_html = fields.Html(
         "Coverage Map", compute="_compute_coverage_html", sanitize=False
     )

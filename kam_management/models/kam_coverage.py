@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..logic import cadence, coverage
 from .res_partner import TIERS
@@ -467,10 +467,11 @@ class KamCoverage(models.AbstractModel):
             colour = RECENCY_CLASSES[
                 coverage.recency(pair["last"], today, summary["cadence"])
             ]
+            last = format_date(self.env, pair["last"]) if pair["last"] else ""
             return Markup(
                 '<td class="text-center"><span class="badge %s" title="%s">%s</span>'
                 "<br/><small>%s</small></td>"
-            ) % (colour, pair["last"], pair["count"], pair["last"] or "")
+            ) % (colour, last, pair["count"], last)
 
         head = Markup("").join(
             Markup('<th class="text-center">%s</th>') % their_head(info)
@@ -500,7 +501,7 @@ class KamCoverage(models.AbstractModel):
                     Markup(
                         '<li class="list-group-item d-flex justify-content-between '
                         'align-items-center gap-2"><span>%s &#8596; %s</span>'
-                        '<span class="badge %s text-nowrap">%s &#183; %s</span></li>'
+                        '<span class="badge %s text-wrap text-end">%s &#183; %s</span></li>'
                     )
                     % (
                         names.get(our, ""),
@@ -516,7 +517,7 @@ class KamCoverage(models.AbstractModel):
                 Markup(
                     '<li class="list-group-item d-flex justify-content-between '
                     'align-items-center gap-2"><span>%s</span>'
-                    '<span class="badge text-bg-light text-nowrap">%s</span></li>'
+                    '<span class="badge text-bg-light text-wrap">%s</span></li>'
                 )
                 % (their_head(info), recencies[coverage.RECENCY_NONE])
             )
