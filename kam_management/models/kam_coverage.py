@@ -501,7 +501,8 @@ class KamCoverage(models.AbstractModel):
                     Markup(
                         '<li class="list-group-item d-flex justify-content-between '
                         'align-items-center gap-2"><span>%s &#8596; %s</span>'
-                        '<span class="badge %s text-wrap text-end">%s &#183; %s</span></li>'
+                        '<span class="badge %s text-wrap text-end">%s &#183; %s</span>'
+                        "</li>"
                     )
                     % (
                         names.get(our, ""),
