@@ -11,6 +11,7 @@ the customer's, how recently, and whether the relationship hangs on one thread.
 """
 
 import datetime
+import functools
 import re
 
 COVERAGE_NONE = "none"
@@ -129,6 +130,7 @@ _PATTERNS = tuple(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def function_level(function):
     """The level a job position names, or ``None`` when it names none (empty)."""
     text = " ".join((function or "").split()).casefold()

@@ -69,10 +69,31 @@ class KamCoverage(models.AbstractModel):
     def _kam_coverage_team(self, accounts):
         """``{account id: set of user ids}``: our people who belong on the map even
         without an interaction: the account's manager here."""
+        values = self._kam_coverage_account_values(accounts, ["kam_manager_id"])
         return {
-            account.id: {account.kam_manager_id.id}
-            for account in accounts
-            if account.kam_manager_id
+            account_id: {row["kam_manager_id"]}
+            for account_id, row in values.items()
+            if row["kam_manager_id"]
+        }
+
+    @api.model
+    def _kam_coverage_account_values(self, accounts, fnames):
+        """``{account id: {field: value}}`` of the current company's KAM figures
+        (company-dependent columns) of ``accounts``: one query."""
+        if not accounts:
+            return {}
+        partners = self.env["res.partner"].sudo().with_context(active_test=False)
+        partners.flush_model(fnames)
+        query = partners._search([("id", "in", accounts.ids)])
+        self.env.cr.execute(
+            query.select(
+                SQL.identifier(query.table, "id"),
+                *(partners._field_to_sql(query.table, f, query) for f in fnames),
+            )
+        )
+        return {
+            row[0]: dict(zip(fnames, row[1:], strict=True))
+            for row in self.env.cr.fetchall()
         }
 
     # -- evidence
@@ -218,7 +239,7 @@ class KamCoverage(models.AbstractModel):
                        COUNT(*) FILTER (WHERE kind = 'activity'),
                        COUNT(*) FILTER (WHERE kind = 'sent'),
                        COUNT(*) FILTER (WHERE kind = 'received'),
-                       MAX(date)
+                       MAX(date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                   FROM evidence
                  WHERE our_id IS NOT NULL AND their_id IS NOT NULL
               GROUP BY account_id, our_id, their_id
@@ -228,6 +249,7 @@ class KamCoverage(models.AbstractModel):
                 start=start,
                 end=end,
                 now=fields.Datetime.now(),
+                tz=self.env.context.get("tz") or self.env.user.tz or "UTC",
                 comment=self.env.ref("mail.mt_comment").id,
             )
         )
@@ -237,7 +259,7 @@ class KamCoverage(models.AbstractModel):
                 our_id,
                 their_id,
                 dict(zip(KINDS, counts, strict=True)),
-                fields.Datetime.context_timestamp(self, last).date() if last else None,
+                last,
             )
             for account_id, our_id, their_id, *counts, last in self.env.cr.fetchall()
         ]
@@ -259,25 +281,29 @@ class KamCoverage(models.AbstractModel):
             date_to, coverage.DEFAULT_PERIOD_DAYS
         )
         accounts = accounts.with_company(self.env.company)
-        # One query for all the accounts' figures, not one per prefetch batch.
-        accounts.fetch(["kam_cadence_days", "kam_manager_id"])
+        cadences = self._kam_coverage_account_values(accounts, ["kam_cadence_days"])
         rows = self._kam_coverage_interactions(accounts, date_from, date_to)
         roles = self._kam_coverage_roles(accounts)
         team = self._kam_coverage_team(accounts)
-        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-        contacts = Partner.search_fetch(
-            [
-                ("commercial_partner_id", "in", accounts.ids),
-                ("id", "not in", accounts.ids),
-                ("active", "=", True),
-            ],
-            ["name", "function", "commercial_partner_id"],
-            order="name, id",
+        # Their people: the accounts' active contacts, and whoever else the evidence
+        # or the roles name (the account itself, an archived contact). Plain columns,
+        # one query: the ORM's per-record reads would cost more than the map.
+        their_ids = {row[2] for row in rows} | {c for by in roles.values() for c in by}
+        self.env["res.partner"].flush_model(["name", "function", "active"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, name, function, commercial_partner_id FROM res_partner
+                 WHERE (commercial_partner_id = ANY(%(ids)s) AND id != ALL(%(ids)s)
+                        AND active)
+                    OR id = ANY(%(others)s)
+              ORDER BY name, id
+                """,
+                ids=accounts.ids,
+                others=list(their_ids),
+            )
         )
-        their_ids = {row[2] for row in rows} - set(contacts.ids)
-        their_ids |= {c for by in roles.values() for c in by} - set(contacts.ids)
-        others = Partner.browse(their_ids)
-        others.fetch(["name", "function", "commercial_partner_id"])
+        contacts = self.env.cr.fetchall()
         users = self.env["res.users"].sudo().with_context(active_test=False)
         team_users = users.browse({uid for ids in team.values() for uid in ids})
         our_partner_ids = {row[1] for row in rows} | set(team_users.partner_id.ids)
@@ -289,9 +315,12 @@ class KamCoverage(models.AbstractModel):
         for user in our_users:
             user_of.setdefault(user.partner_id.id, user)
         result = {}
-        for account in accounts:
-            cadence_days = account.kam_cadence_days or cadence.DEFAULT_CADENCE["d"]
-            result[account.id] = {
+        for account_id in accounts.ids:
+            cadence_days = (
+                cadences.get(account_id, {}).get("kam_cadence_days")
+                or cadence.DEFAULT_CADENCE["d"]
+            )
+            result[account_id] = {
                 "klass": coverage.COVERAGE_NONE,
                 "pairs": {},
                 "their": {},
@@ -303,22 +332,24 @@ class KamCoverage(models.AbstractModel):
                 "date_from": date_from,
                 "date_to": date_to,
             }
-        for contact in contacts | others:
-            summary = result.get(contact.commercial_partner_id.id)
+        for contact_id, name, function, account_id in contacts:
+            summary = result.get(account_id)
             if summary is None:
                 continue
-            role = roles.get(contact.commercial_partner_id.id, {}).get(contact.id)
-            summary["their"][contact.id] = {
-                "name": contact.name or contact.display_name,
-                "function": contact.function or "",
+            role = roles.get(account_id, {}).get(contact_id)
+            summary["their"][contact_id] = {
+                "name": name or "",
+                "function": function or "",
                 "role": role or False,
-                "level": coverage.contact_level(role, contact.function),
+                "level": coverage.contact_level(role, function),
                 "last": None,
             }
+        team_partner = {user.id: (user.partner_id.id, user) for user in team_users}
         for account_id, user_ids in team.items():
-            for user in users.browse(user_ids):
-                if account_id in result:
-                    result[account_id]["ours"][user.partner_id.id] = user
+            if account_id in result:
+                for user_id in user_ids:
+                    partner_id, user = team_partner[user_id]
+                    result[account_id]["ours"][partner_id] = user
         for account_id, our_id, their_id, counts, last in rows:
             summary = result[account_id]
             pair = dict(counts, count=sum(counts.values()), last=last)
