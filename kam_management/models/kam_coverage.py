@@ -188,6 +188,18 @@ class KamCoverage(models.AbstractModel):
                     SELECT r.mail_message_id, r.res_partner_id
                       FROM mail_message_res_partner_rel r
                       JOIN msgs ms ON ms.id = r.mail_message_id
+                ), received AS (
+                    -- From their people (the account's own), to ours.
+                    SELECT ms.id, ms.account_id, ms.author_id, ms.date, ms.deal_user,
+                           ms.manager_id
+                      FROM msgs ms
+                      JOIN people au
+                        ON au.id = ms.author_id AND au.account_id = ms.account_id
+                     WHERE ms.mail_activity_type_id IS NULL
+                ), our_recipients AS (
+                    SELECT DISTINCT rc.mail_message_id, rc.res_partner_id AS partner_id
+                      FROM recipients rc
+                     WHERE rc.res_partner_id IN (SELECT partner_id FROM ours)
                 ), evidence AS (
                     SELECT pe.account_id, o.partner_id AS our_id, pe.id AS their_id,
                            'meeting' AS kind, e.start AS date
@@ -218,20 +230,18 @@ class KamCoverage(models.AbstractModel):
                         ON th.mail_message_id = ms.id
                        AND th.account_id = ms.account_id
                     UNION ALL
-                    SELECT ms.account_id,
-                           COALESCE(us.partner_id, du.partner_id, mu.partner_id),
-                           ms.author_id, 'received', ms.date
-                      FROM msgs ms
-                      JOIN people au
-                        ON au.id = ms.author_id AND au.account_id = ms.account_id
-                 LEFT JOIN (SELECT rc.mail_message_id, o.partner_id
-                              FROM recipients rc
-                              JOIN (SELECT DISTINCT partner_id FROM ours) o
-                                ON o.partner_id = rc.res_partner_id) us
-                        ON us.mail_message_id = ms.id
-                 LEFT JOIN ours du ON du.user_id = ms.deal_user
-                 LEFT JOIN ours mu ON mu.user_id = ms.manager_id
-                     WHERE ms.mail_activity_type_id IS NULL
+                    SELECT rv.account_id, orc.partner_id, rv.author_id, 'received',
+                           rv.date
+                      FROM received rv
+                      JOIN our_recipients orc ON orc.mail_message_id = rv.id
+                    UNION ALL
+                    SELECT rv.account_id, COALESCE(du.partner_id, mu.partner_id),
+                           rv.author_id, 'received', rv.date
+                      FROM received rv
+                 LEFT JOIN ours du ON du.user_id = rv.deal_user
+                 LEFT JOIN ours mu ON mu.user_id = rv.manager_id
+                     WHERE NOT EXISTS (SELECT 1 FROM our_recipients orc
+                                        WHERE orc.mail_message_id = rv.id)
                 )
                 SELECT account_id, our_id, their_id,
                        COUNT(*) FILTER (WHERE kind = 'meeting'),
