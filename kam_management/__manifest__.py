@@ -27,6 +27,7 @@
         "views/kam_cadence_snapshot_views.xml",
         "views/kam_cockpit_views.xml",
         "views/kam_day_plan_views.xml",
+        "views/kam_coverage_views.xml",
         "views/kam_menus.xml",
     ],
     "assets": {

@@ -429,3 +429,39 @@ def test_reason_summary_counts_every_loss(counts):
     ]
     assert sum(numbers) == sum(counts.values())
     assert numbers == sorted(numbers, reverse=True)
+
+
+def test_stakeholder_role_change_on_the_plan():
+    base = {
+        "contact_active": True,
+        "same_company": True,
+        "marked_left": False,
+        "function_at_plan": "CFO",
+        "current_function": "CFO",
+    }
+    assert logic.stakeholder_status(**base) == logic.STAKEHOLDER_ACTIVE
+    assert (
+        logic.stakeholder_status(
+            **base, role_at_plan="influencer", current_role="gatekeeper"
+        )
+        == logic.STAKEHOLDER_ROLE_CHANGED
+    )
+    assert (
+        logic.stakeholder_status(
+            **base, role_at_plan="influencer", current_role="influencer"
+        )
+        == logic.STAKEHOLDER_ACTIVE
+    )
+    # Unknown role on the plan: no change to report; leaving wins.
+    assert (
+        logic.stakeholder_status(**base, role_at_plan=None, current_role="user")
+        == logic.STAKEHOLDER_ACTIVE
+    )
+    assert (
+        logic.stakeholder_status(
+            **dict(base, marked_left=True),
+            role_at_plan="influencer",
+            current_role="gatekeeper",
+        )
+        == logic.STAKEHOLDER_LEFT
+    )

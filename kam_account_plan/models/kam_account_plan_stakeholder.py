@@ -3,6 +3,16 @@ from odoo.exceptions import ValidationError
 
 from .. import logic
 
+# The buying roles; the coverage map (kam_management) reads the decision makers and
+# influencers by these keys (its logic.coverage.ROLE_LEVELS).
+STAKEHOLDER_ROLES = [
+    ("decision_maker", "Decision Maker"),
+    ("influencer", "Influencer"),
+    ("user", "User"),
+    ("gatekeeper", "Gatekeeper"),
+    ("sponsor", "Sponsor"),
+]
+
 
 class KamAccountPlanStakeholder(models.Model):
     _name = "kam.account.plan.stakeholder"
@@ -21,13 +31,7 @@ class KamAccountPlanStakeholder(models.Model):
         domain="[('commercial_partner_id', '=', account_id), ('id', '!=', account_id)]",
     )
     role = fields.Selection(
-        [
-            ("decision_maker", "Decision Maker"),
-            ("influencer", "Influencer"),
-            ("user", "User"),
-            ("gatekeeper", "Gatekeeper"),
-            ("sponsor", "Sponsor"),
-        ],
+        STAKEHOLDER_ROLES,
         required=True,
         default="influencer",
     )
@@ -60,6 +64,17 @@ class KamAccountPlanStakeholder(models.Model):
         help="The contact's job position when added to the plan: a different current "
         "position signals a role change.",
     )
+    # The buying role when the line was recorded (or the change last acknowledged):
+    # a later change of ``role`` is a role change, as a new job position is.
+    role_at_plan = fields.Selection(
+        STAKEHOLDER_ROLES,
+        string="Role on Plan",
+        compute="_compute_role_at_plan",
+        store=True,
+        precompute=True,
+        help="The stakeholder's role when added to the plan: a different role now "
+        "signals a role change.",
+    )
     current_function = fields.Char(
         related="partner_id.function", string="Current Job Position"
     )
@@ -87,6 +102,8 @@ class KamAccountPlanStakeholder(models.Model):
     @api.depends(
         "has_left",
         "function_at_plan",
+        "role",
+        "role_at_plan",
         "partner_id.active",
         "partner_id.function",
         "partner_id.commercial_partner_id",
@@ -102,6 +119,8 @@ class KamAccountPlanStakeholder(models.Model):
                 marked_left=stakeholder.has_left,
                 function_at_plan=stakeholder.function_at_plan,
                 current_function=contact.function,
+                role_at_plan=stakeholder.role_at_plan,
+                current_role=stakeholder.role,
             )
 
     # On the contact only: a later change of their job position is the role change
@@ -110,6 +129,25 @@ class KamAccountPlanStakeholder(models.Model):
     def _compute_function_at_plan(self):
         for stakeholder in self:
             stakeholder.function_at_plan = stakeholder.partner_id.function or False
+
+    # On the contact only, as the job position: the role the line was created with.
+    @api.depends("partner_id")
+    def _compute_role_at_plan(self):
+        for stakeholder in self:
+            stakeholder.role_at_plan = stakeholder.role or False
+
+    def action_acknowledge_change(self):
+        """The change is known: the current job position and role become the
+        reference of the plan (the stakeholder is in place again)."""
+        self.plan_id.check_access("write")
+        for stakeholder in self.sudo():
+            stakeholder.write(
+                {
+                    "function_at_plan": stakeholder.partner_id.function or False,
+                    "role_at_plan": stakeholder.role,
+                }
+            )
+        return True
 
     @api.constrains("partner_id", "plan_id")
     def _check_partner_of_account(self):

@@ -25,14 +25,27 @@ class KamCockpit(models.AbstractModel):
                 ("status", "in", CHANGED_STATUSES),
                 ("plan_id.state", "in", ("active", "review")),
             ],
-            ["plan_id", "partner_id", "status"],
+            ["plan_id", "partner_id", "status", "role", "role_at_plan"],
         )
         changes = defaultdict(list)
         for stakeholder in stakeholders:
             account = stakeholder.plan_id.partner_id.commercial_partner_id
             contact = stakeholder.partner_id.with_context(active_test=False)
+            roles = dict(stakeholder._fields["role"]._description_selection(self.env))
             if stakeholder.status == logic.STAKEHOLDER_LEFT:
                 text = self.env._("%(contact)s left", contact=contact.name)
+            elif (
+                stakeholder.role_at_plan
+                and stakeholder.role_at_plan != stakeholder.role
+            ):
+                text = self.env._(
+                    "%(contact)s is now %(role)s on the plan, was %(before)s",
+                    contact=contact.name,
+                    role=roles.get(stakeholder.role, stakeholder.role),
+                    before=roles.get(
+                        stakeholder.role_at_plan, stakeholder.role_at_plan
+                    ),
+                )
             else:
                 # No parentheses: the cockpit puts the whole detail in parentheses.
                 text = self.env._(

@@ -4,4 +4,4 @@ Nothing here imports ``odoo``: the models feed these functions plain values and 
 what they return, and ``tests/`` checks the rules without a database.
 """
 
-from . import cadence, cockpit, inputs, revenue, scoring, territory, tiering
+from . import cadence, cockpit, coverage, inputs, revenue, scoring, territory, tiering

@@ -14,3 +14,4 @@ from . import kam_cadence_snapshot
 from . import kam_cockpit
 from . import kam_territory
 from . import calendar_event
+from . import kam_coverage

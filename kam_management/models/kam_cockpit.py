@@ -163,6 +163,12 @@ class KamCockpit(models.AbstractModel):
         silent_before = fields.Date.to_string(
             today - datetime.timedelta(days=company.kam_silence_days)
         )
+        # Relationship coverage (docs/METHOD.md#coverage): the key accounts that hang
+        # on one thread, and those whose decision maker is silent.
+        key_domain = accounts_domain + [("kam_is_key_account", "=", True)]
+        single, silent = self.env["kam.coverage"]._kam_coverage_risks(
+            self.env["res.partner"].search(key_domain)
+        )
         return [
             {
                 "code": "revenue_decline",
@@ -186,6 +192,20 @@ class KamCockpit(models.AbstractModel):
                     "contact overdue by %(days)s days",
                     days=(today - p.kam_next_contact_date).days,
                 ),
+            },
+            {
+                "code": "single_threaded",
+                "label": self.env._("Single-threaded"),
+                "domain": key_domain + [("id", "in", list(single))],
+                "order": "kam_tier asc, id",
+                "detail": lambda p: single.get(p.id, ""),
+            },
+            {
+                "code": "decision_maker_silent",
+                "label": self.env._("Decision maker without contact"),
+                "domain": key_domain + [("id", "in", list(silent))],
+                "order": "kam_tier asc, id",
+                "detail": lambda p: silent.get(p.id, ""),
             },
         ]
 

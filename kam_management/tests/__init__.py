@@ -21,3 +21,5 @@ from . import test_partner_views
 from . import test_ui_contact_log
 from . import test_territory
 from . import test_territory_phone
+from . import test_coverage
+from . import test_coverage_phone
