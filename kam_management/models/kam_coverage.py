@@ -872,14 +872,14 @@ class ResPartner(models.Model):
             if contact != account.id
         ]
         suggestions = coverage.suggest_contacts(people, reached, senior, manager)
-        activity_type = self.env.ref("kam_management.mail_activity_type_kam_contact")
+        activity_type = self.env.ref("kam_management.mail_activity_type_kam_visit")
         names = {
             p.id: p.name for p in self.env["res.partner"].browse(list(summary["their"]))
         }
         open_summaries = {
             (activity.user_id, activity.summary)
             for activity in account.activity_search(
-                ["kam_management.mail_activity_type_kam_contact"]
+                ["kam_management.mail_activity_type_kam_visit"]
             )
         }
         created = 0

@@ -7,8 +7,6 @@ from odoo.tools import SQL
 from ..logic import cadence, cockpit, revenue, scoring, tiering
 from .res_partner import KAM_HISTORY_FIELDS as HISTORY_FIELDS
 
-# The day the job last cleared the figures of partners who are no accounts.
-FORGOTTEN_ON_PARAM = "kam_management.non_accounts_cleared_on"
 # Kanban highlight colours (web's palette) of each temperature.
 TEMPERATURE_COLORS = {"hot": 1, "warm": 2, "mild": 3, "cool": 4, "cold": 8, "none": 0}
 # What the refresh measures from the database, per account and company.
@@ -92,10 +90,9 @@ class KamRefresh(models.AbstractModel):
         companies._kam_refresh_benchmarks(today)
         # Once a day, not for every batch: who stopped being an account since
         # yesterday leaves the lists.
-        params = self.env["ir.config_parameter"].sudo()
-        if params.get_param(FORGOTTEN_ON_PARAM) != str(today):
+        if companies.filtered(lambda c: c.kam_accounts_checked_date != today):
             self._kam_forget_non_accounts()
-            params.set_param(FORGOTTEN_ON_PARAM, str(today))
+            companies.sudo()._kam_mark_accounts_checked(today)
         done = 0
         for company in companies:
             partners = self.env["res.partner"].sudo().with_company(company)

@@ -178,6 +178,13 @@ class ResCompany(models.Model):
         copy=False,
     )
     kam_benchmark_date = fields.Date("Benchmark Computed On", readonly=True, copy=False)
+    kam_accounts_checked_date = fields.Date(
+        "Non-Accounts Cleared On",
+        readonly=True,
+        copy=False,
+        help="The day the daily job last cleared the figures of partners who are no "
+        "accounts (any more).",
+    )
 
     @api.model
     def _kam_default_activity_type(self, kind):
@@ -390,6 +397,10 @@ class ResCompany(models.Model):
                 "d": self.kam_activity_type_d_id,
             },
         }
+
+    def _kam_mark_accounts_checked(self, today):
+        # super(): a date of the job's, it does not requeue the accounts.
+        return super().write({"kam_accounts_checked_date": today})
 
     def _kam_refresh_benchmarks(self, today, force=False):
         """Compute each company's tier A benchmark once a day, from its own sales to

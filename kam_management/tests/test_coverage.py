@@ -211,7 +211,7 @@ class TestCoverage(KamCase):
         self.account.with_user(self.rep).action_kam_coverage_suggest()
         activities = self.account.activity_ids.filtered(
             lambda a: a.activity_type_id
-            == self.env.ref("kam_management.mail_activity_type_kam_contact")
+            == self.env.ref("kam_management.mail_activity_type_kam_visit")
         )
         self.assertEqual(len(activities), 1)
         self.assertIn("Cora CEO", activities.summary)
