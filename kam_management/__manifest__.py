@@ -25,6 +25,7 @@
         "views/kam_account_history_views.xml",
         "views/kam_cadence_snapshot_views.xml",
         "views/kam_cockpit_views.xml",
+        "report/kam_cockpit_report.xml",
         "views/kam_menus.xml",
     ],
     "assets": {

@@ -14,3 +14,4 @@ from . import mail_activity
 from . import res_partner
 from . import crm_lead
 from . import kam_cockpit
+from . import kam_cockpit_panels

@@ -12,3 +12,4 @@ from . import crm_lead
 from . import kam_account_history
 from . import kam_cadence_snapshot
 from . import kam_cockpit
+from . import kam_cockpit_panels

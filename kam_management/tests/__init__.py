@@ -16,3 +16,4 @@ from . import test_rule_forms
 from . import test_accounts
 from . import test_multi_company
 from . import test_activity_type
+from . import test_cockpit_panels
