@@ -18,3 +18,4 @@ from . import test_system_fields
 from . import test_plan_kam_probability
 from . import test_plan_display
 from . import test_plan_phone_ui
+from . import test_cockpit_panels
