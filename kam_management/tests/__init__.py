@@ -17,3 +17,4 @@ from . import test_accounts
 from . import test_multi_company
 from . import test_activity_type
 from . import test_cockpit_panels
+from . import test_ui_cockpit_panels
