@@ -85,7 +85,7 @@ class TestCockpitPlanPanels(AccountPlanCase):
         self.assertEqual(cells(row)[4], 50_000.0)
         self.assertEqual(
             self._open(row["cells"][4]["link"]),
-            self.current.revenue_line_ids.filtered(lambda l: l.amount == 50_000),
+            self.current.revenue_line_ids.filtered(lambda line: line.amount == 50_000),
         )
 
     def test_plan_coverage(self):
