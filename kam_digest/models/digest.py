@@ -18,22 +18,31 @@ class Digest(models.Model):
     _inherit = "digest.digest"
 
     kpi_kam_overdue = fields.Boolean("Key Accounts Overdue")
-    kpi_kam_overdue_value = fields.Integer(compute="_compute_kpi_kam_overdue_value")
+    kpi_kam_overdue_value = fields.Integer(
+        "Key Accounts Overdue (Value)", compute="_compute_kpi_kam_overdue_value"
+    )
     kpi_kam_compliance = fields.Boolean("Cadence Compliance (%)")
-    kpi_kam_compliance_value = fields.Float(compute="_compute_kpi_kam_compliance_value")
+    kpi_kam_compliance_value = fields.Float(
+        "Cadence Compliance (Value)", compute="_compute_kpi_kam_compliance_value"
+    )
     kpi_kam_at_risk = fields.Boolean("Accounts at Risk")
-    kpi_kam_at_risk_value = fields.Integer(compute="_compute_kpi_kam_at_risk_value")
+    kpi_kam_at_risk_value = fields.Integer(
+        "Accounts at Risk (Value)", compute="_compute_kpi_kam_at_risk_value"
+    )
     kpi_kam_plan_gap = fields.Boolean(
         "Gap to Account Plans",
         help="Shown when KAM Account Plans is installed.",
     )
-    kpi_kam_plan_gap_value = fields.Monetary(compute="_compute_kpi_kam_plan_gap_value")
+    kpi_kam_plan_gap_value = fields.Monetary(
+        "Gap to Account Plans (Value)", compute="_compute_kpi_kam_plan_gap_value"
+    )
     kpi_kam_pipeline_weighted = fields.Boolean(
         "KAM Pipeline (Weighted)",
         help="Shown when KAM Pipeline Stages is installed.",
     )
     kpi_kam_pipeline_weighted_value = fields.Monetary(
-        compute="_compute_kpi_kam_pipeline_weighted_value"
+        "KAM Pipeline (Weighted Value)",
+        compute="_compute_kpi_kam_pipeline_weighted_value",
     )
 
     def _get_kpi_fields(self):
