@@ -12,6 +12,7 @@
     "auto_install": True,
     "depends": ["kam_management", "digest"],
     "data": [
+        "security/ir.model.access.csv",
         "views/digest_views.xml",
         "data/digest_data.xml",
     ],

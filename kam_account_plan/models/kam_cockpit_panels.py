@@ -9,7 +9,7 @@ CURRENT_STATES = ("active", "review")
 REVIEW_DUE_DAYS = 14
 
 
-class KamCockpitPanels(models.AbstractModel):
+class KamCockpitPanels(models.AbstractModel):  # pylint: disable=consider-merging-classes-inherited
     """The account plans' panels of the director's cockpit: the plan figures of the
     revenue panel, plan coverage of the key accounts, win/loss per competitor."""
 
