@@ -2,6 +2,7 @@ import datetime
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 # The plans that stand for an account today.
 CURRENT_STATES = ("active", "review")
@@ -9,11 +10,11 @@ CURRENT_STATES = ("active", "review")
 REVIEW_DUE_DAYS = 14
 
 
-class KamCockpitPanels(models.AbstractModel):  # pylint: disable=consider-merging-classes-inherited
+class KamCockpitPanels(models.AbstractModel):
     """The account plans' panels of the director's cockpit: the plan figures of the
     revenue panel, plan coverage of the key accounts, win/loss per competitor."""
 
-    _inherit = "kam.cockpit"
+    _inherit = "kam.cockpit"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _kam_cockpit_panels(self, scope):
@@ -70,9 +71,8 @@ class KamCockpitPanels(models.AbstractModel):  # pylint: disable=consider-mergin
     @api.model
     def _kam_cockpit_plan_coverage_panel(self, scope):
         """Per company: the tier A or Key quadrant accounts, those with a current
-        plan and those without, the reviews due within two weeks and overdue. Two
-        queries per company and one grouped query for the reviews."""
-        plans = self.env["kam.account.plan"]
+        plan and those without, the reviews due within two weeks and overdue. One
+        query per company and one for the reviews."""
         today = scope["today"]
         due_until = fields.Date.to_string(
             today + datetime.timedelta(days=REVIEW_DUE_DAYS)
@@ -84,15 +84,7 @@ class KamCockpitPanels(models.AbstractModel):  # pylint: disable=consider-mergin
             ("next_review_date", "<=", due_until),
         ]
         overdue = [("next_review_date", "<", today_s)]
-        counts = {}
-        for key, extra in (("due", due), ("overdue", overdue)):
-            counts[key] = dict(
-                plans._read_group(
-                    self._kam_cockpit_plan_domain(scope, extra),
-                    ["company_id"],
-                    ["__count"],
-                )
-            )
+        counts = self._kam_cockpit_review_counts(scope, due, overdue)
         strategic = ["|", ("kam_tier", "=", "a"), ("kam_quadrant", "=", "key")]
         with_plan = [
             (
@@ -114,14 +106,16 @@ class KamCockpitPanels(models.AbstractModel):  # pylint: disable=consider-mergin
         for company in scope["companies"]:
             cells = []
             base = self._kam_cockpit_scope_accounts(scope, company, strategic)
+            figures = self._kam_cockpit_coverage_counts(
+                company, base, base + with_plan, scope["group"]
+            )
             for key, domain, name in (
                 ("all", base, columns[0]),
                 ("with", base + with_plan, columns[1]),
                 ("without", base + ["!", *with_plan], columns[2]),
             ):
-                count, link, ids = self._kam_partner_figure(
-                    company, domain, name, with_ids=scope["group"]
-                )
+                count, ids = figures[key]
+                link = self._kam_link("res.partner", domain, name, company)
                 cells.append(self._kam_cell(count, link=link))
                 group[key] += count
                 group_ids[key] += ids
@@ -129,7 +123,7 @@ class KamCockpitPanels(models.AbstractModel):  # pylint: disable=consider-mergin
                 ("due", due, columns[3]),
                 ("overdue", overdue, columns[4]),
             ):
-                count = counts[key].get(company, 0)
+                count = counts.get((company.id, key), 0)
                 domain = self._kam_cockpit_plan_domain(
                     scope, extra + [("company_id", "=", company.id)]
                 )
@@ -175,6 +169,68 @@ class KamCockpitPanels(models.AbstractModel):  # pylint: disable=consider-mergin
             "columns": columns,
             "tables": [{"title": "", "rows": rows}],
         }
+
+    @api.model
+    def _kam_cockpit_coverage_counts(self, company, base, with_plan, with_ids):
+        """``{all|with|without: (count, ids)}`` of the accounts of ``base`` and of
+        those with a current plan, in ``company``: one query (the ids only for the
+        group's row)."""
+        partners = self.env["res.partner"].with_company(company)
+        accounts = partners._search(base)
+        planned = partners._search(with_plan)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COUNT(*), COUNT(*) FILTER (WHERE a.id IN %(planned)s),
+                       %(ids)s, %(planned_ids)s
+                  FROM (%(accounts)s) a
+                """,
+                planned=planned.subselect(),
+                accounts=accounts.select(SQL.identifier(accounts.table, "id")),
+                ids=SQL("array_agg(a.id)") if with_ids else SQL("NULL"),
+                planned_ids=SQL(
+                    "array_agg(a.id) FILTER (WHERE a.id IN %s)", planned.subselect()
+                )
+                if with_ids
+                else SQL("NULL"),
+            )
+        )
+        total, with_count, ids, planned_ids = self.env.cr.fetchone()
+        ids, planned_ids = ids or [], planned_ids or []
+        return {
+            "all": (total, ids),
+            "with": (with_count, planned_ids),
+            "without": (total - with_count, sorted(set(ids) - set(planned_ids))),
+        }
+
+    @api.model
+    def _kam_cockpit_review_counts(self, scope, due, overdue):
+        """``{(company id, due|overdue): count}`` of the current plans' reviews: one
+        query."""
+        plans = self.env["kam.account.plan"]
+        query = plans._search(self._kam_cockpit_plan_domain(scope))
+        due_query = plans._search(self._kam_cockpit_plan_domain(scope, due))
+        overdue_query = plans._search(self._kam_cockpit_plan_domain(scope, overdue))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.company_id,
+                       COUNT(*) FILTER (WHERE p.id IN %(due)s),
+                       COUNT(*) FILTER (WHERE p.id IN %(overdue)s)
+                  FROM kam_account_plan p
+                 WHERE p.id IN %(plans)s
+              GROUP BY p.company_id
+                """,
+                due=due_query.subselect(),
+                overdue=overdue_query.subselect(),
+                plans=query.subselect(),
+            )
+        )
+        counts = {}
+        for company_id, due_count, overdue_count in self.env.cr.fetchall():
+            counts[company_id, "due"] = due_count
+            counts[company_id, "overdue"] = overdue_count
+        return counts
 
     @api.model
     def _kam_cockpit_plan_gap_panel(self, scope, limit=5):

@@ -64,7 +64,9 @@ class KamCockpit(models.AbstractModel):
         accounts_domain = self._kam_cockpit_accounts_domain(team_id, manager_id)
         company = self.env.company
         risks = self._kam_cockpit_risks(accounts_domain, limit=20)
-        scope = self._kam_cockpit_scope(period_days, team_id, manager_id, company_ids)
+        scope = self._kam_cockpit_scope(
+            period_days, team_id, manager_id, company_ids, accounts_domain
+        )
         compliance = self._kam_cockpit_compliance(team_id, start, prev_start, today)
         if manager_id:
             compliance["reps"] = [
@@ -79,7 +81,10 @@ class KamCockpit(models.AbstractModel):
                 "choices": list(PERIODS),
             },
             "team_id": team_id or False,
-            "teams": self.env["crm.team"].search_read([], ["id", "name"]),
+            "teams": [
+                {"id": team.id, "name": team.name}
+                for team in self.env["crm.team"].search_fetch([], ["name"])
+            ],
             "manager_id": manager_id or False,
             "managers": self._kam_cockpit_managers(),
             "company_ids": scope["companies"].ids,
@@ -156,9 +161,10 @@ class KamCockpit(models.AbstractModel):
         """The key account managers the manager filter offers: the users of the
         KAM user group. One query."""
         group = self.env.ref("kam_management.group_kam_user")
-        return self.env["res.users"].search_read(
-            [("groups_id", "in", group.ids), ("share", "=", False)], ["id", "name"]
+        users = self.env["res.users"].search_fetch(
+            [("groups_id", "in", group.ids), ("share", "=", False)], ["name"]
         )
+        return [{"id": user.id, "name": user.name} for user in users]
 
     @api.model
     def _kam_cockpit_accounts_domain(self, team_id=False, manager_id=False):

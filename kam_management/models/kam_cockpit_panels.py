@@ -27,7 +27,9 @@ class KamCockpitPanels(models.AbstractModel):
 
     # -- scope
     @api.model
-    def _kam_cockpit_scope(self, period_days, team_id, manager_id, company_ids):
+    def _kam_cockpit_scope(
+        self, period_days, team_id, manager_id, company_ids, accounts_domain=None
+    ):
         """The filters of one cockpit call as a dict: the dates, the team, the key
         account manager, the companies (those asked for among the user's allowed
         ones; all of them by default) and the current one (the group's currency)."""
@@ -50,16 +52,22 @@ class KamCockpitPanels(models.AbstractModel):
             "companies": companies,
             "company": self.env.company,
             "group": len(companies) > 1,
+            # {company id: domain of its accounts}, the current company's given.
+            "accounts": {self.env.company.id: accounts_domain}
+            if accounts_domain is not None
+            else {},
         }
 
     @api.model
     def _kam_cockpit_scope_accounts(self, scope, company, extra=None):
         """The domain of the tiered accounts of ``company`` in the scope (team,
         manager), to be evaluated with ``with_company(company)``."""
-        domain = self.with_company(company)._kam_cockpit_accounts_domain(
-            scope["team_id"], scope["manager_id"]
-        )
-        return domain + list(extra or [])
+        domains = scope.setdefault("accounts", {})
+        if company.id not in domains:
+            domains[company.id] = self.with_company(
+                company
+            )._kam_cockpit_accounts_domain(scope["team_id"], scope["manager_id"])
+        return domains[company.id] + list(extra or [])
 
     # -- panel building blocks
     @api.model
