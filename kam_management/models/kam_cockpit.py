@@ -65,7 +65,7 @@ class KamCockpit(models.AbstractModel):
         company = self.env.company
         risks = self._kam_cockpit_risks(accounts_domain, limit=20)
         scope = self._kam_cockpit_scope(
-            period_days, team_id, manager_id, company_ids, accounts_domain
+            period_days, team_id, manager_id, company_ids, accounts_domain, key_only
         )
         compliance = self._kam_cockpit_compliance(team_id, start, prev_start, today)
         if manager_id:

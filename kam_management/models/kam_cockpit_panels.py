@@ -28,7 +28,13 @@ class KamCockpitPanels(models.AbstractModel):
     # -- scope
     @api.model
     def _kam_cockpit_scope(
-        self, period_days, team_id, manager_id, company_ids, accounts_domain=None
+        self,
+        period_days,
+        team_id,
+        manager_id,
+        company_ids,
+        accounts_domain=None,
+        key_only=False,
     ):
         """The filters of one cockpit call as a dict: the dates, the team, the key
         account manager, the companies (those asked for among the user's allowed
@@ -52,6 +58,7 @@ class KamCockpitPanels(models.AbstractModel):
             "companies": companies,
             "company": self.env.company,
             "group": len(companies) > 1,
+            "key_only": bool(key_only),
             # {company id: domain of its accounts}, the current company's given.
             "accounts": {self.env.company.id: accounts_domain}
             if accounts_domain is not None
@@ -363,8 +370,10 @@ class KamCockpitPanels(models.AbstractModel):
         then = today - datetime.timedelta(days=91)
         partners = self.env["res.partner"].with_company(company)
         domain = self._kam_cockpit_scope_accounts(scope, company)
+        if scope.get("key_only"):
+            domain = domain + [("kam_is_key_account", "=", True)]
         # The accounts of the scope tiered today (one not tiered any more is left
-        # out).
+        # out); the key accounts only when the cockpit shows those.
         query = partners._search(domain)
         accounts = query.select(
             SQL("%s AS id", SQL.identifier(query.table, "id")),
@@ -375,45 +384,48 @@ class KamCockpitPanels(models.AbstractModel):
             ),
         )
         self.env.flush_all()
+        # Today's cells with their accounts (one query), then the first move of each
+        # kind since that day of the company's accounts, whose old value is the
+        # account's then (one query); the two put together here.
         self.env.cr.execute(
             SQL(
                 """
-                WITH accounts AS (%(accounts)s), first_moves AS (
-                    SELECT DISTINCT ON (h.partner_id, h.kind)
-                           h.partner_id, h.kind, h.old_value
-                      FROM kam_account_history h
-                     WHERE h.company_id = %(company)s
-                       AND h.kind IN ('tier', 'temperature')
-                       AND h.date >= %(then)s
-                       AND h.partner_id IN (SELECT id FROM accounts)
-                  ORDER BY h.partner_id, h.kind, h.date, h.id
-                )
-                SELECT CASE WHEN t.partner_id IS NULL THEN a.tier
-                            ELSE t.old_value END,
-                       CASE WHEN m.partner_id IS NULL THEN a.temp
-                            ELSE m.old_value END,
-                       a.tier, a.temp, a.id
-                  FROM accounts a
-             LEFT JOIN first_moves t ON t.partner_id = a.id AND t.kind = 'tier'
-             LEFT JOIN first_moves m
-                    ON m.partner_id = a.id AND m.kind = 'temperature'
+                SELECT a.tier, COALESCE(a.temp, 'none'), array_agg(a.id)
+                  FROM (%s) a GROUP BY 1, 2
                 """,
-                accounts=accounts,
-                company=company.id,
-                then=datetime.datetime.combine(then, datetime.time.min),
+                accounts,
             )
         )
-        then_ids, now_counts = defaultdict(list), defaultdict(int)
-        for (
-            tier_then,
-            temp_then,
-            tier_now,
-            temp_now,
-            partner_id,
-        ) in self.env.cr.fetchall():
-            if tier_then:
-                then_ids[tier_then, temp_then or "none"].append(partner_id)
-            now_counts[tier_now, temp_now or "none"] += 1
+        state = {}
+        now_counts = defaultdict(int)
+        for tier, temp, ids in self.env.cr.fetchall():
+            now_counts[tier, temp] += len(ids)
+            for partner_id in ids:
+                state[partner_id] = [tier, temp]
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (h.partner_id, h.kind)
+                       h.partner_id, h.kind, h.old_value
+                  FROM kam_account_history h
+                 WHERE h.company_id = %s AND h.kind IN ('tier', 'temperature')
+                   AND h.date >= %s
+              ORDER BY h.partner_id, h.kind, h.date, h.id
+                """,
+                company.id,
+                datetime.datetime.combine(then, datetime.time.min),
+            )
+        )
+        for partner_id, kind, old_value in self.env.cr.fetchall():
+            if partner_id in state:
+                if kind == "tier":
+                    state[partner_id][0] = old_value
+                else:
+                    state[partner_id][1] = old_value or "none"
+        then_ids = defaultdict(list)
+        for partner_id, (tier, temp) in state.items():
+            if tier:
+                then_ids[tier, temp].append(partner_id)
         tiers = partners._fields["kam_tier"]._description_selection(self.env)
         temps = partners._fields["kam_temperature"]._description_selection(self.env)
         rows = []

@@ -167,6 +167,8 @@ class TestCockpitPanels(KamCase):
             (tier, temp): self.Partner.search_count(
                 [
                     ("id", "in", (self.hot | self.warm | self.small).ids),
+                    # The key accounts, as the cockpit shows by default.
+                    ("kam_is_key_account", "=", True),
                     ("kam_tier", "=", tier),
                     ("kam_temperature", "=", temp),
                 ]
@@ -182,6 +184,12 @@ class TestCockpitPanels(KamCase):
         self.assertIn(self.hot, self._open(then["b", temp_then]["link"]))
         # The small figure is the change to today.
         self.assertEqual(then["b", temp_then]["note"], "-1")
+        # All tiers: Small Co (tier C, not a key account) too.
+        heat = panel(self._data(key_only=False), "heat_map_then")
+        total = sum(
+            c["value"] for row in heat["tables"][0]["rows"] for c in row["cells"]
+        )
+        self.assertEqual(total, sum(expected.values()) + 1)
 
     def test_company_filter_limited_to_allowed(self):
         company2 = self.env["res.company"].create({"name": "Not mine"})

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools import SQL
 
 from ..logic import CATEGORY_RANK, WON
 from .crm_stage import KAM_CATEGORIES
@@ -35,9 +36,9 @@ class KamCockpitPanels(models.AbstractModel):
 
     @api.model
     def _kam_cockpit_pipeline_panel(self, scope):
-        """Three grouped queries whatever the number of deals: all open KAM deals,
-        the stale ones, those with no next step, each by company and stage. A deal
-        of no company counts in the current company."""
+        """One grouped query whatever the number of deals (all open KAM deals, the
+        stale ones, those with no next step, by company and stage) and one for the
+        stages. A deal of no company counts in the current company."""
         leads = self.env["crm.lead"]
         base = self._kam_cockpit_pipeline_domain(scope)
         stale = [("kam_is_too_old", "=", True)]
@@ -50,23 +51,40 @@ class KamCockpitPanels(models.AbstractModel):
         # {(company id, row key): [count, value, weighted]}
         sums = defaultdict(lambda: [0, 0.0, 0.0])
         current = scope["company"]
-        for row_keys, extra in (
-            (lambda category: [category], []),
-            (lambda category: ["stale"], stale),
-            (lambda category: ["no_step"], no_step),
-        ):
-            for company, stage, count, value in leads._read_group(
-                base + extra,
-                ["company_id", "stage_id"],
-                ["__count", "expected_revenue:sum"],
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.company_id, l.stage_id, COUNT(*),
+                       SUM(l.expected_revenue),
+                       COUNT(*) FILTER (WHERE l.id IN %(stale)s),
+                       SUM(l.expected_revenue) FILTER (WHERE l.id IN %(stale)s),
+                       COUNT(*) FILTER (WHERE l.id IN %(no_step)s),
+                       SUM(l.expected_revenue) FILTER (WHERE l.id IN %(no_step)s)
+                  FROM crm_lead l
+                 WHERE l.id IN %(deals)s
+              GROUP BY l.company_id, l.stage_id
+                """,
+                deals=leads._search(base).subselect(),
+                stale=leads._search(base + stale).subselect(),
+                no_step=leads._search(base + no_step).subselect(),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        stages = self.env["crm.stage"].browse({row[1] for row in rows})
+        stages.fetch(["kam_category", "kam_probability"])
+        for company_id, stage_id, *figures in rows:
+            company_id = company_id or current.id
+            stage = stages.browse(stage_id)
+            probability = (stage.kam_probability or 0.0) / 100.0
+            for key, count, value in (
+                (stage.kam_category, figures[0], figures[1]),
+                ("stale", figures[2], figures[3]),
+                ("no_step", figures[4], figures[5]),
             ):
-                company_id = company.id or current.id
-                weighted = (value or 0.0) * (stage.kam_probability or 0.0) / 100.0
-                for key in row_keys(stage.kam_category):
-                    figures = sums[company_id, key]
-                    figures[0] += count
-                    figures[1] += value or 0.0
-                    figures[2] += weighted
+                sums[company_id, key][0] += count or 0
+                sums[company_id, key][1] += value or 0.0
+                sums[company_id, key][2] += (value or 0.0) * probability
         rows_spec = [
             (category, labels[category], [("stage_id.kam_category", "=", category)])
             for category in categories
