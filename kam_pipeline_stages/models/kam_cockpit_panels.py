@@ -4,7 +4,6 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..logic import CATEGORY_RANK, WON
-from .crm_stage import KAM_CATEGORIES
 
 
 class KamCockpitPanels(models.AbstractModel):
@@ -43,7 +42,12 @@ class KamCockpitPanels(models.AbstractModel):
         base = self._kam_cockpit_pipeline_domain(scope)
         stale = [("kam_is_too_old", "=", True)]
         no_step = [("kam_no_next_step", "=", True)]
-        labels = dict(KAM_CATEGORIES)
+        # The categories' labels in the user's language.
+        labels = dict(
+            self.env["crm.stage"]
+            ._fields["kam_category"]
+            ._description_selection(self.env)
+        )
         categories = sorted(
             (key for key in labels if key != WON),
             key=lambda key: CATEGORY_RANK.get(key, 99),

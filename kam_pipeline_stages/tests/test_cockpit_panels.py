@@ -63,3 +63,22 @@ class TestCockpitPipelinePanel(KamPipelineCase):
             [c["value"] for c in rows["fifty"]["cells"]][:2], [2, 30_000.0]
         )
         self.assertIn(other, opened("fifty"))
+
+    def test_category_labels_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["kam_pipeline_stages"], ["ru_RU"], overwrite=True
+        )
+        cockpit = self.env["kam.cockpit"].with_user(self.director)
+        data = cockpit.with_context(lang="ru_RU").get_cockpit_data()
+        labels = {
+            row["key"]: row["label"] for row in pipeline(data)["tables"][0]["rows"]
+        }
+        russian = dict(
+            self.env["crm.stage"]
+            .with_context(lang="ru_RU")
+            ._fields["kam_category"]
+            ._description_selection(self.env(context={"lang": "ru_RU"}))
+        )
+        self.assertEqual(labels["fifty"], russian["fifty"])
+        self.assertNotEqual(labels["first_meeting"], "First meeting scheduled")
