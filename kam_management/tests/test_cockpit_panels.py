@@ -318,3 +318,43 @@ class TestCockpitGroup(KamCase):
         rows = panel(data, "revenue")["tables"][0]["rows"]
         self.assertEqual([row["key"] for row in rows], [self.company2.id])
         self.assertEqual(data["company_id"], self.company2.id)
+
+    def test_movement_per_company_and_for_the_group(self):
+        self._refresh_all()
+        both = self.company | self.company2
+        history = self.env["kam.account.history"].sudo()
+        history.search([]).unlink()
+        quarter_start = datetime.date(
+            self.today.year, 3 * ((self.today.month - 1) // 3) + 1, 1
+        )
+        when = datetime.datetime.combine(quarter_start, datetime.time(9))
+
+        def move(company, partner, old, new):
+            history.with_company(company)._kam_record(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "kind": "tier",
+                        "old_value": old,
+                        "new_value": new,
+                        "cause": "refresh",
+                        "date": when,
+                    }
+                ]
+            )
+
+        move(self.company, self.shared, "b", "a")
+        move(self.company2, self.eu_only, "a", "c")
+        move(self.company2, self.shared, "b", "a")
+        data = self._cockpit(both).get_cockpit_data()
+        movement = next(p for p in data["panels"] if p["code"] == "movement")
+        rows = {row["key"]: row for row in movement["tables"][0]["rows"]}
+        # Hand count: one up in the first company, one up and one down in the
+        # second, all three in the group.
+        self.assertEqual(cells(rows[self.company.id])[:2], [1, 0])
+        self.assertEqual(cells(rows[self.company2.id])[:2], [1, 1])
+        self.assertEqual(cells(rows["group"])[:2], [2, 1])
+        down = rows[self.company2.id]["cells"][1]["link"]
+        opened = self.env["kam.account.history"].search(down["domain"])
+        self.assertEqual(opened.partner_id, self.eu_only)
+        self.assertEqual(opened.company_id, self.company2)
