@@ -1,5 +1,7 @@
 """Benchmark of the directors' cockpit (kam.cockpit.get_cockpit_data): query count and
-time at 10,000 and 100,000 accounts, in the same run.
+time at 10,000 and 100,000 accounts, in the same run, with every panel of the
+installed KAM addons (revenue, pipeline, plan coverage and gaps, win/loss, movement,
+heat map a quarter ago).
 
 Not a test: it measures. The accounts come from bench_kam_cron's data builder (won
 deals, messages); their KAM figures (tier, temperature, key account, next contact,
@@ -18,7 +20,7 @@ import argparse
 import datetime
 import time
 
-from bench_kam_cron import build_data
+from bench_kam_cron import build_data, per_company
 from benchlib import odoo_env, run_counted
 
 
@@ -28,24 +30,38 @@ def add_kam_figures(env, partners):
     overdue), purchases and declines; activities, meetings, snapshots, breaches."""
     cr = env.cr
     ids = partners.ids
+    # The KAM fields are per company (one jsonb column, a value per company): the
+    # current company's value of each.
+    figures = {
+        "kam_tier": "CASE WHEN p.id %% 10 = 0 THEN 'a' WHEN p.id %% 10 < 3 THEN 'b'"
+        " WHEN p.id %% 10 < 6 THEN 'c' ELSE 'd' END",
+        "kam_is_key_account": "(p.id %% 10 = 0)",
+        "kam_temperature": "(ARRAY['hot', 'warm', 'mild', 'cool', 'cold', 'none'])"
+        "[1 + p.id %% 6]",
+        "kam_next_contact_date": "CURRENT_DATE + (p.id %% 120 - 40)",
+        "kam_purchase_count_12m": "CASE WHEN p.id %% 10 < 6 THEN p.id %% 5 + 1"
+        " ELSE 0 END",
+        "kam_revenue_declining": "(p.id %% 13 = 0)",
+        "kam_revenue_trend": "CASE WHEN p.id %% 13 = 0 THEN -30 ELSE 5 END",
+        "kam_refresh_date": "CURRENT_DATE",
+    }
+    company = env.company.id
+    if per_company(env):
+        assignments = ", ".join(
+            f"{name} = COALESCE({name}, '{{}}'::jsonb)"
+            f" || jsonb_build_object('{company}', {value})"
+            for name, value in figures.items()
+        )
+    else:
+        assignments = ", ".join(f"{name} = {value}" for name, value in figures.items())
     cr.execute(
-        """
-        UPDATE res_partner p SET
-            kam_tier = CASE WHEN p.id %% 10 = 0 THEN 'a' WHEN p.id %% 10 < 3 THEN 'b'
-                            WHEN p.id %% 10 < 6 THEN 'c' ELSE 'd' END,
-            kam_is_key_account = (p.id %% 10 = 0),
-            kam_temperature = (ARRAY['hot', 'warm', 'mild', 'cool', 'cold', 'none'])
-                              [1 + p.id %% 6],
-            kam_next_contact_date = CURRENT_DATE + (p.id %% 120 - 40),
-            kam_purchase_count_12m = CASE WHEN p.id %% 10 < 6 THEN p.id %% 5 + 1
-                                          ELSE 0 END,
-            kam_revenue_declining = (p.id %% 13 = 0),
-            kam_revenue_trend = CASE WHEN p.id %% 13 = 0 THEN -30 ELSE 5 END,
-            kam_refresh_date = CURRENT_DATE
-         WHERE p.id = ANY(%s)
-        """,
+        f"UPDATE res_partner p SET {assignments} WHERE p.id = ANY(%s)",  # noqa: S608
         (ids,),
     )
+    manager, next_contact = "p.kam_manager_id", "p.kam_next_contact_date"
+    if per_company(env):
+        manager = f"(p.kam_manager_id->>'{company}')::int"
+        next_contact = f"(p.kam_next_contact_date->>'{company}')::date"
     call = env.ref("mail.mail_activity_data_call").id
     cr.execute(
         "INSERT INTO mail_message (model, res_id, message_type, mail_activity_type_id,"
@@ -91,10 +107,23 @@ def add_kam_figures(env, partners):
         "INSERT INTO kam_account_history (partner_id, date, kind, old_value,"
         " new_value, old_label, new_label, cause, manager_id, company_id)"
         " SELECT p.id, now() - (p.id %% 180) * interval '1 day', 'cadence_breach',"
-        " 'in_time', 'overdue', 'in_time', 'overdue', 'refresh', p.kam_manager_id,"
-        " p.company_id FROM res_partner p"
-        " WHERE p.id = ANY(%s) AND p.kam_manager_id IS NOT NULL"
-        " AND p.kam_next_contact_date <= CURRENT_DATE",
+        f" 'in_time', 'overdue', 'in_time', 'overdue', 'refresh', {manager},"
+        f" {company} FROM res_partner p"
+        f" WHERE p.id = ANY(%s) AND {manager} IS NOT NULL"
+        f" AND {next_contact} <= CURRENT_DATE",
+        (ids,),
+    )
+    # Tier and temperature moves over the last four months: the movement panel and
+    # the heat map a quarter ago read them.
+    cr.execute(
+        "INSERT INTO kam_account_history (partner_id, date, kind, old_value,"
+        " new_value, old_label, new_label, cause, manager_id, company_id)"
+        " SELECT p.id, now() - (p.id %% 120) * interval '1 day', k.kind,"
+        f" k.old, k.new, k.old, k.new, 'refresh', {manager}, {company}"
+        " FROM res_partner p, (VALUES ('tier', 'b', 'a'), ('tier', 'a', 'c'),"
+        " ('quadrant', 'target', 'key'), ('temperature', 'cold', 'hot')) AS"
+        " k(kind, old, new)"
+        " WHERE p.id = ANY(%s) AND p.id %% 7 = 0",
         (ids,),
     )
     env.invalidate_all()
@@ -108,7 +137,8 @@ def measure(env, label, accounts, **kwargs):
     print(
         f"{label:<30} {accounts:>8} accounts {elapsed:>7.2f} s {queries:>4} queries"
         f"  heat map {data['heat_map']['total']:>6}, risks {len(data['risks']):>3},"
-        f" reps {len(data['compliance']['reps']):>2}"
+        f" reps {len(data['compliance']['reps']):>2},"
+        f" panels {','.join(panel['code'] for panel in data['panels'])}"
     )
     return queries
 
@@ -127,7 +157,7 @@ def main():
         for size in sizes:
             started = time.perf_counter()
             partners, _deals = build_data(
-                env, size - built, args.leads_per_partner, seed=size
+                env, size - built, args.leads_per_partner, env.company, seed=size
             )
             env.cr.execute("DELETE FROM kam_cadence_snapshot")
             add_kam_figures(env, partners)

@@ -28,6 +28,7 @@
         "views/kam_cockpit_views.xml",
         "views/kam_day_plan_views.xml",
         "views/kam_coverage_views.xml",
+        "report/kam_cockpit_report.xml",
         "views/kam_menus.xml",
     ],
     "assets": {

@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-addons=${KAM_ADDONS:-kam_management,kam_pipeline_stages,kam_account_plan}
+addons=${KAM_ADDONS:-kam_management,kam_pipeline_stages,kam_account_plan,kam_digest}
 venv=.venv
 
 # 1. The tool environment (pytest, hypothesis, lxml, polib, linters), rebuilt when its pins change.
@@ -37,7 +37,7 @@ if [ "${KAM_SKIP_LINT:-0}" != 1 ]; then
     "$venv/bin/ruff" format --check .
     echo "== pylint-odoo (mandatory checks)"
     "$venv/bin/pylint" --rcfile=.pylintrc-mandatory --valid-odoo-versions=18.0 \
-        kam_management kam_pipeline_stages kam_account_plan
+        kam_management kam_pipeline_stages kam_account_plan kam_digest
 fi
 
 # 3. Tests. Pytest exits 5 when it collected nothing: that is a failure here too.

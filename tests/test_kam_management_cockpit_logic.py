@@ -163,3 +163,36 @@ def test_one_breach_per_spell():
     assert not cockpit.breach_starts(day, True)
     assert not cockpit.breach_starts(None, False)
     assert not cockpit.breach_starts(day, False)
+
+
+def test_movement_direction():
+    assert cockpit.movement_direction("tier", "b", "a") == "up"
+    assert cockpit.movement_direction("tier", "a", "d") == "down"
+    assert cockpit.movement_direction("tier", "c", "c") is None
+    assert cockpit.movement_direction("quadrant", "target", "key") == "up"
+    assert cockpit.movement_direction("quadrant", "key", "low_profile") == "down"
+    # Target and maintain share a rank: sideways.
+    assert cockpit.movement_direction("quadrant", "target", "maintain") is None
+    # No standing before (a new account) or an unknown kind: no direction.
+    assert cockpit.movement_direction("tier", None, "a") is None
+    assert cockpit.movement_direction("temperature", "hot", "cold") is None
+
+
+@given(
+    st.sampled_from(sorted(cockpit.MOVEMENT_RANKS)),
+    st.data(),
+)
+def test_movement_direction_is_antisymmetric(kind, data):
+    values = sorted(cockpit.MOVEMENT_RANKS[kind])
+    old = data.draw(st.sampled_from(values))
+    new = data.draw(st.sampled_from(values))
+    there = cockpit.movement_direction(kind, old, new)
+    back = cockpit.movement_direction(kind, new, old)
+    assert {there, back} in ({None}, {"up", "down"})
+
+
+def test_change_percent():
+    assert cockpit.change_percent(150.0, 100.0) == 50.0
+    assert cockpit.change_percent(50.0, 100.0) == -50.0
+    assert cockpit.change_percent(10.0, -20.0) == 150.0
+    assert cockpit.change_percent(10.0, 0.0) is None

@@ -15,3 +15,4 @@ from . import res_partner
 from . import crm_lead
 from . import kam_cockpit
 from . import kam_coverage
+from . import kam_cockpit_panels

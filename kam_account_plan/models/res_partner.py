@@ -15,6 +15,13 @@ class ResPartner(models.Model):
         compute="_compute_kam_account_plan_count",
         groups="sales_team.group_sale_salesman",
     )
+    # The plans of the account, for the cockpit's "with a current plan" domains.
+    kam_account_plan_ids = fields.One2many(
+        "kam.account.plan",
+        "partner_id",
+        "Account Plans",
+        groups="sales_team.group_sale_salesman",
+    )
 
     @api.depends_context(CONTACT_NAME_ONLY)
     def _compute_display_name(self):

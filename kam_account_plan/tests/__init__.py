@@ -19,3 +19,4 @@ from . import test_plan_kam_probability
 from . import test_plan_display
 from . import test_plan_phone_ui
 from . import test_coverage
+from . import test_cockpit_panels

@@ -106,3 +106,33 @@ def weekly_rates(rows):
         done, total = sums.get(week, (0, 0))
         sums[week] = (done + compliant, total + accounts)
     return [(week, rate(*sums[week])) for week in sorted(sums)]
+
+
+# The rank of a tier and of a quadrant for the cockpit's movement panel: a lower rank
+# is a better standing (docs/METHOD.md#cockpit). Target and maintain share a rank: a
+# move between them is sideways, neither up nor down.
+MOVEMENT_RANKS = {
+    "tier": {"a": 1, "b": 2, "c": 3, "d": 4},
+    "quadrant": {"key": 1, "target": 2, "maintain": 2, "low_profile": 3},
+}
+
+
+def movement_direction(kind, old, new):
+    """ "up", "down" or None (sideways, unknown, or no standing before or after) for
+    a move of an account's ``kind`` (tier, quadrant) from ``old`` to ``new``."""
+    ranks = MOVEMENT_RANKS.get(kind)
+    if not ranks or old not in ranks or new not in ranks:
+        return None
+    if ranks[new] < ranks[old]:
+        return "up"
+    if ranks[new] > ranks[old]:
+        return "down"
+    return None
+
+
+def change_percent(current, previous):
+    """Change of ``current`` against ``previous`` in percent, one decimal; None when
+    there is no previous figure to compare with."""
+    if not previous:
+        return None
+    return round(100.0 * (current - previous) / abs(previous), 1)

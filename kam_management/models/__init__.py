@@ -15,3 +15,4 @@ from . import kam_cockpit
 from . import kam_territory
 from . import calendar_event
 from . import kam_coverage
+from . import kam_cockpit_panels

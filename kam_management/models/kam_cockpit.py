@@ -27,17 +27,51 @@ class KamCockpit(models.AbstractModel):
     _description = "Key Account Cockpit"
 
     # -- entry point
+    @api.readonly
     @api.model
-    def get_cockpit_data(self, period_days=90, team_id=False, key_only=True):
+    def get_cockpit_data(
+        self,
+        period_days=90,
+        team_id=False,
+        key_only=True,
+        manager_id=False,
+        company_ids=None,
+    ):
+        """Every figure of the cockpit. Read-only (``@api.readonly``): an Odoo with
+        a database replica serves it from the replica."""
         if not self.env.user.has_group("kam_management.group_kam_manager"):
             raise AccessError(self.env._("The cockpit is for KAM directors."))
         period_days, team_id = self._kam_cockpit_check_args(period_days, team_id)
+        manager_id, company_ids = self._kam_cockpit_check_filters(
+            manager_id, company_ids
+        )
+        if company_ids and len(company_ids) == 1:
+            # One company: every panel in that company's figures.
+            return self.with_company(company_ids[0])._kam_cockpit_data(
+                period_days, team_id, key_only, manager_id, company_ids
+            )
+        return self._kam_cockpit_data(
+            period_days, team_id, key_only, manager_id, company_ids
+        )
+
+    @api.model
+    def _kam_cockpit_data(
+        self, period_days, team_id, key_only, manager_id, company_ids
+    ):
         today = fields.Date.context_today(self)
         start = today - datetime.timedelta(days=period_days - 1)
         prev_start = start - datetime.timedelta(days=period_days)
-        accounts_domain = self._kam_cockpit_accounts_domain(team_id)
+        accounts_domain = self._kam_cockpit_accounts_domain(team_id, manager_id)
         company = self.env.company
         risks = self._kam_cockpit_risks(accounts_domain, limit=20)
+        scope = self._kam_cockpit_scope(
+            period_days, team_id, manager_id, company_ids, accounts_domain, key_only
+        )
+        compliance = self._kam_cockpit_compliance(team_id, start, prev_start, today)
+        if manager_id:
+            compliance["reps"] = [
+                rep for rep in compliance["reps"] if rep["manager_id"] == manager_id
+            ]
         return {
             "period": {
                 "days": period_days,
@@ -47,7 +81,18 @@ class KamCockpit(models.AbstractModel):
                 "choices": list(PERIODS),
             },
             "team_id": team_id or False,
-            "teams": self.env["crm.team"].search_read([], ["id", "name"]),
+            "teams": [
+                {"id": team.id, "name": team.name}
+                for team in self.env["crm.team"].search_fetch([], ["name"])
+            ],
+            "manager_id": manager_id or False,
+            "managers": self._kam_cockpit_managers(),
+            "company_ids": scope["companies"].ids,
+            "companies": [
+                {"id": c.id, "name": c.name, "currency": c.currency_id.name}
+                for c in self.env.companies
+            ],
+            "company_id": company.id,
             "key_only": bool(key_only),
             "partner_list_view_id": self.env.ref(
                 "kam_management.view_partner_kam_list"
@@ -59,8 +104,9 @@ class KamCockpit(models.AbstractModel):
                 risks, key=lambda r: (-len(r["reasons"]), r["tier"] or "z", r["name"])
             )[:20],
             "pyramid": self._kam_cockpit_pyramid(accounts_domain, start, company),
-            "compliance": self._kam_cockpit_compliance(
-                team_id, start, prev_start, today
+            "compliance": compliance,
+            "panels": sorted(
+                self._kam_cockpit_panels(scope), key=lambda p: p.get("sequence", 50)
             ),
         }
 
@@ -89,15 +135,50 @@ class KamCockpit(models.AbstractModel):
         return period_days, team_id
 
     @api.model
-    def _kam_cockpit_accounts_domain(self, team_id=False):
+    def _kam_cockpit_check_filters(self, manager_id, company_ids):
+        """The key account manager's id and the list of company ids, or a clear
+        error; companies the user may not see are refused."""
+        if manager_id in (None, False):
+            manager_id = False
+        elif isinstance(manager_id, bool) or not isinstance(manager_id, int):
+            raise ValidationError(
+                self.env._("The cockpit filters on one key account manager.")
+            )
+        if not company_ids:
+            return manager_id, []
+        if not isinstance(company_ids, list | tuple) or not all(
+            isinstance(c, int) and not isinstance(c, bool) for c in company_ids
+        ):
+            raise ValidationError(self.env._("The cockpit filters on company ids."))
+        if set(company_ids) - set(self.env.user.company_ids.ids):
+            raise AccessError(
+                self.env._("The cockpit shows only the companies you may see.")
+            )
+        return manager_id, list(company_ids)
+
+    @api.model
+    def _kam_cockpit_managers(self):
+        """The key account managers the manager filter offers: the users of the
+        KAM user group. One query."""
+        group = self.env.ref("kam_management.group_kam_user")
+        users = self.env["res.users"].search_fetch(
+            [("groups_id", "in", group.ids), ("share", "=", False)], ["name"]
+        )
+        return [{"id": user.id, "name": user.name} for user in users]
+
+    @api.model
+    def _kam_cockpit_accounts_domain(self, team_id=False, manager_id=False):
         """The tiered accounts the cockpit looks at: of one sales team's key account
-        managers when ``team_id`` is given."""
+        managers when ``team_id`` is given, of one key account manager when
+        ``manager_id`` is."""
         domain = self.env["res.partner"]._kam_account_domain(self.env.company) + [
             ("kam_tier", "!=", False),
             ("is_company", "=", True),
         ]
         if team_id:
             domain += [("kam_manager_id.sale_team_id", "=", int(team_id))]
+        if manager_id:
+            domain += [("kam_manager_id", "=", int(manager_id))]
         return domain
 
     # -- heat map

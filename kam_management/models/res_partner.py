@@ -625,9 +625,14 @@ class ResPartner(models.Model):
                 "SELECT partner_id FROM res_company)"
             )
         else:
-            users = self.env["res.users"].sudo().with_context(active_test=False)
-            own = self.env["res.company"].sudo().with_context(active_test=False)
-            excluded = (users.search([]).partner_id | own.search([]).partner_id).ids
+            # One query: the partners of every user and company, archived too.
+            self.env["res.users"].flush_model(["partner_id"])
+            self.env["res.company"].flush_model(["partner_id"])
+            self.env.cr.execute(
+                "SELECT partner_id FROM res_users UNION "
+                "SELECT partner_id FROM res_company"
+            )
+            excluded = [row[0] for row in self.env.cr.fetchall() if row[0]]
         domain = [("parent_id", "=", False), ("id", "not in", excluded)]
         if company:
             domain += [("company_id", "in", (False, company.id))]

@@ -23,3 +23,5 @@ from . import test_territory
 from . import test_territory_phone
 from . import test_coverage
 from . import test_coverage_phone
+from . import test_cockpit_panels
+from . import test_ui_cockpit_panels

@@ -16,3 +16,4 @@ from . import test_demo_data
 from . import test_kam_probability
 from . import test_ui_phone
 from . import test_phone_first
+from . import test_cockpit_panels

@@ -25,6 +25,8 @@ export class KamCockpit extends Component {
         this.state = useState({
             periodDays: 90,
             teamId: false,
+            managerId: false,
+            companyIds: [],
             keyOnly: true,
             data: null,
             loading: true,
@@ -38,6 +40,8 @@ export class KamCockpit extends Component {
             period_days: this.state.periodDays,
             team_id: this.state.teamId,
             key_only: this.state.keyOnly,
+            manager_id: this.state.managerId,
+            company_ids: this.state.companyIds,
         });
         this.state.loading = false;
     }
@@ -49,6 +53,17 @@ export class KamCockpit extends Component {
 
     async onTeamChange(ev) {
         this.state.teamId = parseInt(ev.target.value, 10) || false;
+        await this.load();
+    }
+
+    async onManagerChange(ev) {
+        this.state.managerId = parseInt(ev.target.value, 10) || false;
+        await this.load();
+    }
+
+    async onCompanyChange(ev) {
+        const companyId = parseInt(ev.target.value, 10);
+        this.state.companyIds = companyId ? [companyId] : [];
         await this.load();
     }
 
@@ -181,6 +196,100 @@ export class KamCockpit extends Component {
                 [false, "list"],
                 [false, "form"],
             ],
+        });
+    }
+
+    /** Open the records behind a figure of a panel (an act_window on its domain). */
+    openLink(link) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: link.name,
+            res_model: link.model,
+            domain: link.domain,
+            views: [
+                [link.model === "res.partner" ? this.state.data.partner_list_view_id : false, "list"],
+                [false, "form"],
+            ],
+            context: link.context || {},
+        });
+    }
+
+    // -- export
+    /** The rows of a panel as a CSV file (UTF-8 with a byte order mark, so that
+     * spreadsheets read its accents and Chinese): one block per table. */
+    panelCsv(panel) {
+        const quote = (value) => {
+            const text = value === null || value === undefined ? "" : String(value);
+            return /[",\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+        };
+        const lines = [[panel.title, ...panel.columns].map(quote).join(",")];
+        for (const table of panel.tables) {
+            if (table.title) {
+                lines.push(quote(table.title));
+            }
+            for (const row of table.rows) {
+                const cells = row.cells.map((cell) =>
+                    typeof cell.value === "number" ? cell.value : cell.display
+                );
+                lines.push([row.label, ...cells].map(quote).join(","));
+            }
+        }
+        return "\ufeff" + lines.join("\r\n") + "\r\n";
+    }
+
+    exportPanel(panel) {
+        const blob = new Blob([this.panelCsv(panel)], { type: "text/csv;charset=utf-8" });
+        const url = URL.createObjectURL(blob);
+        const link = document.createElement("a");
+        link.href = url;
+        link.download = `kam_cockpit_${panel.code}_${this.state.data.period.end}.csv`;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        URL.revokeObjectURL(url);
+    }
+
+    /** The one-page PDF of the cockpit for the sales meeting, with the filters on
+     * screen. */
+    printCockpit() {
+        this.action.doAction({
+            type: "ir.actions.report",
+            report_type: "qweb-pdf",
+            report_name: "kam_management.report_kam_cockpit",
+            report_file: "kam_management.report_kam_cockpit",
+            data: {
+                period_days: this.state.periodDays,
+                team_id: this.state.teamId,
+                key_only: this.state.keyOnly,
+                manager_id: this.state.managerId,
+                company_ids: this.state.companyIds,
+            },
+        });
+    }
+
+    /** The daily compliance snapshots behind a rate of the compliance table. */
+    openSnapshots(rep, tier) {
+        const domain = [
+            ["date", ">=", this.state.data.period.start],
+            ["date", "<=", this.state.data.period.end],
+            ["manager_id", "=", rep.manager_id],
+        ];
+        if (rep.team_id) {
+            domain.push(["team_id", "=", rep.team_id]);
+        }
+        if (tier !== "all") {
+            domain.push(["tier", "=", tier]);
+        }
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: _t("Cadence compliance"),
+            res_model: "kam.cadence.snapshot",
+            domain,
+            views: [
+                [false, "list"],
+                [false, "form"],
+            ],
+            context: { create: false },
         });
     }
 
