@@ -3,7 +3,7 @@ administrators and OCA's CI run them. Run with the Odoo python (ODOO_PYTHON), as
 ``scripts/run_tests.sh`` does when asked (``KAM_ODOO_RUNNER=1``, ``KAM_HOST_SUITES=1``):
 
     python scripts/odoo_suites.py addons [--keep]
-        The addons' own tests, for the three addons together and for each addon
+        The addons' own tests, for all the addons together and for each addon
         installed alone with its dependencies (``-i ADDON --test-enable --test-tags
         /ADDON``), each on a fresh database with demo data. Every run must end with
         no failure, no error and no ERROR or CRITICAL line in the log.
@@ -27,7 +27,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-KAM_ADDONS = ("kam_management", "kam_pipeline_stages", "kam_account_plan")
+KAM_ADDONS = ("kam_management", "kam_pipeline_stages", "kam_account_plan", "kam_digest")
 DEFAULT_MODULES = ("crm", "mail", "sales_team")
 OPTIONAL_MODULES = ("sale_crm",)
 

@@ -12,7 +12,7 @@
 # Other knobs: KAM_ADDONS (comma list to install, default all), KAM_SKIP_LINT=1,
 # PYTEST_ARGS (extra pytest arguments). After the tests, with Odoo (scripts/odoo_suites.py):
 #   KAM_ODOO_RUNNER=1   the addons' tests under Odoo's own runner (odoo-bin
-#                       --test-enable), the three together and each alone, no ERROR line;
+#                       --test-enable), all together and each alone, no ERROR line;
 #   KAM_HOST_SUITES=1   (or a comma list of modules) Odoo's own suites of crm, mail and
 #                       sales_team (sale_crm where available) with and without the
 #                       addons: the same tests pass and fail.
