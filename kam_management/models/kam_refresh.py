@@ -4,9 +4,12 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..jobs import try_job_lock
 from ..logic import cadence, cockpit, revenue, scoring, tiering
 from .res_partner import KAM_HISTORY_FIELDS as HISTORY_FIELDS
 
+# The advisory lock of the daily job: one worker at a time.
+DAILY_JOB_LOCK = "kam_management.daily_refresh"
 # Kanban highlight colours (web's palette) of each temperature.
 TEMPERATURE_COLORS = {"hot": 1, "warm": 2, "mild": 3, "cool": 4, "cold": 8, "none": 0}
 # What the refresh measures from the database, per account and company.
@@ -79,6 +82,10 @@ class KamRefresh(models.AbstractModel):
         company; the cron runner calls it again while accounts remain. Running it
         twice, or again after a crash, only picks up the accounts that were not
         refreshed: every batch is complete or absent."""
+        if not try_job_lock(self.env.cr, DAILY_JOB_LOCK):
+            # Another worker (the cron, a manual run) is on it: it would write the
+            # same batch and raise the same reminders.
+            return 0
         today = fields.Date.context_today(self)
         if batch_size is None:
             batch_size = int(

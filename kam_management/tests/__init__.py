@@ -25,3 +25,4 @@ from . import test_coverage
 from . import test_coverage_phone
 from . import test_cockpit_panels
 from . import test_ui_cockpit_panels
+from . import test_cron_concurrency
