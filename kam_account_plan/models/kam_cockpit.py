@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools import SQL
 
 from .. import logic
 
@@ -19,42 +20,61 @@ class KamCockpit(models.AbstractModel):
         (docs/METHOD.md#accounts-at-risk): the director sees them beside the revenue and
         contact risks.
         """
-        stakeholders = self.env["kam.account.plan.stakeholder"].search_fetch(
+        stakeholders = self.env["kam.account.plan.stakeholder"]
+        # One query: the stakeholders the user may read (the ORM's query, record
+        # rules included), with their account and the contact's name and job.
+        query = stakeholders._search(
             [
                 ("is_key", "=", True),
                 ("status", "in", CHANGED_STATUSES),
                 ("plan_id.state", "in", ("active", "review")),
             ],
-            ["plan_id", "partner_id", "status", "role", "role_at_plan"],
+            order="id",
         )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(a.commercial_partner_id, a.id), s.status, s.role,
+                       s.role_at_plan, c.name, c.function
+                  FROM kam_account_plan_stakeholder s
+                  JOIN kam_account_plan p ON p.id = s.plan_id
+                  JOIN res_partner a ON a.id = p.partner_id
+                  JOIN res_partner c ON c.id = s.partner_id
+                 WHERE s.id IN %s
+              ORDER BY s.id
+                """,
+                query.subselect(),
+            )
+        )
+        roles = dict(stakeholders._fields["role"]._description_selection(self.env))
         changes = defaultdict(list)
-        for stakeholder in stakeholders:
-            account = stakeholder.plan_id.partner_id.commercial_partner_id
-            contact = stakeholder.partner_id.with_context(active_test=False)
-            roles = dict(stakeholder._fields["role"]._description_selection(self.env))
-            if stakeholder.status == logic.STAKEHOLDER_LEFT:
-                text = self.env._("%(contact)s left", contact=contact.name)
-            elif (
-                stakeholder.role_at_plan
-                and stakeholder.role_at_plan != stakeholder.role
-            ):
+        for (
+            account_id,
+            status,
+            role,
+            role_at_plan,
+            name,
+            function,
+        ) in self.env.cr.fetchall():
+            if status == logic.STAKEHOLDER_LEFT:
+                text = self.env._("%(contact)s left", contact=name)
+            elif role_at_plan and role_at_plan != role:
                 text = self.env._(
                     "%(contact)s is now %(role)s on the plan, was %(before)s",
-                    contact=contact.name,
-                    role=roles.get(stakeholder.role, stakeholder.role),
-                    before=roles.get(
-                        stakeholder.role_at_plan, stakeholder.role_at_plan
-                    ),
+                    contact=name,
+                    role=roles.get(role, role),
+                    before=roles.get(role_at_plan, role_at_plan),
                 )
             else:
                 # No parentheses: the cockpit puts the whole detail in parentheses.
                 text = self.env._(
                     "%(contact)s changed role, now %(function)s",
-                    contact=contact.name,
-                    function=contact.function or self.env._("no job position"),
+                    contact=name,
+                    function=function or self.env._("no job position"),
                 )
-            if text not in changes[account.id]:
-                changes[account.id].append(text)
+            if text not in changes[account_id]:
+                changes[account_id].append(text)
         return changes
 
     @api.model

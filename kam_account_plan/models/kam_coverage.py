@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .. import logic
 
@@ -26,22 +27,31 @@ class KamCoverage(models.AbstractModel):
         roles = super()._kam_coverage_roles(accounts)
         if not accounts:
             return roles
-        stakeholders = (
-            self.env["kam.account.plan.stakeholder"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("plan_id", "any", self._kam_coverage_plan_domain(accounts)),
-                    ("status", "!=", logic.STAKEHOLDER_LEFT),
-                ],
-                ["plan_id", "partner_id", "role"],
-                order="is_key desc, sequence, id",
+        # One query: the stakeholders with their plan's account (the ORM's query
+        # chooses them, the join brings the account).
+        stakeholders = self.env["kam.account.plan.stakeholder"].sudo()
+        query = stakeholders._search(
+            [
+                ("plan_id", "any", self._kam_coverage_plan_domain(accounts)),
+                ("status", "!=", logic.STAKEHOLDER_LEFT),
+            ]
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.partner_id, s.partner_id, s.role
+                  FROM kam_account_plan_stakeholder s
+                  JOIN kam_account_plan p ON p.id = s.plan_id
+                 WHERE s.id IN %s
+              ORDER BY COALESCE(s.is_key, FALSE) DESC, s.sequence, s.id
+                """,
+                query.subselect(),
             )
         )
         result = defaultdict(dict, roles)
-        for stakeholder in stakeholders:
-            account = stakeholder.plan_id.partner_id.id
-            result[account].setdefault(stakeholder.partner_id.id, stakeholder.role)
+        for account, contact, role in self.env.cr.fetchall():
+            result[account].setdefault(contact, role)
         return dict(result)
 
     @api.model
@@ -54,21 +64,34 @@ class KamCoverage(models.AbstractModel):
         )
 
     @api.model
-    def _kam_coverage_team(self, accounts):
-        team = super()._kam_coverage_team(accounts)
+    def _kam_coverage_team(self, accounts, values=None):
+        team = super()._kam_coverage_team(accounts, values=values)
         if not accounts:
             return team
-        plans = (
-            self.env["kam.account.plan"]
-            .sudo()
-            .search_fetch(
-                self._kam_coverage_plan_domain(accounts),
-                ["partner_id", "user_id", "team_user_ids"],
+        # One query: each open plan's account, owner and account team (archived
+        # users too, as the interactions' users are read).
+        plans = self.env["kam.account.plan"].sudo()
+        query = plans._search(self._kam_coverage_plan_domain(accounts))
+        field = plans._fields["team_user_ids"]
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.partner_id, p.user_id,
+                       ARRAY(SELECT r.%(user)s FROM %(rel)s r
+                              WHERE r.%(plan)s = p.id)
+                  FROM kam_account_plan p
+                 WHERE p.id IN %(plans)s
+                """,
+                user=SQL.identifier(field.column2),
+                rel=SQL.identifier(field.relation),
+                plan=SQL.identifier(field.column1),
+                plans=query.subselect(),
             )
         )
-        for plan in plans:
-            users = team.setdefault(plan.partner_id.id, set())
-            users |= set((plan.user_id | plan.team_user_ids).ids)
+        for account, owner, members in self.env.cr.fetchall():
+            users = team.setdefault(account, set())
+            users |= {uid for uid in [owner, *members] if uid}
         return team
 
 

@@ -167,3 +167,26 @@ class TestCockpitPlanPanels(AccountPlanCase):
         self.assertEqual(
             self._open(rows[acme.id]["cells"][0]["link"]), won_acme | won_both
         )
+
+    def test_every_panel_within_forty_queries_whatever_the_accounts(self):
+        """With every panel of the installed KAM addons, the cockpit makes at most 40
+        queries, and no more with more accounts at risk (issue: the director's view,
+        bounded queries). Before the kinds of risk were computed once and counted in
+        one query, the coverage risks alone cost a dozen queries twice."""
+        self._prepare()
+        self._data()  # warm: settings, xml ids, translations
+        with self.assertQueryCount(40):
+            self._data()
+        # More key accounts, each at risk (a decline), each with its contacts.
+        more = self.Partner.browse()
+        for index in range(8):
+            account = self._account(f"Extra {index}", self.rep)
+            self.Partner.create({"name": f"Buyer {index}", "parent_id": account.id})
+            more |= account
+        self._refresh_all()
+        more.with_user(self.director).write(
+            {"kam_tier_override": "a", "kam_tier_override_reason": "Strategic"}
+        )
+        self._data()
+        with self.assertQueryCount(40):
+            self._data()

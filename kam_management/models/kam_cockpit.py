@@ -63,10 +63,14 @@ class KamCockpit(models.AbstractModel):
         prev_start = start - datetime.timedelta(days=period_days)
         accounts_domain = self._kam_cockpit_accounts_domain(team_id, manager_id)
         company = self.env.company
-        risks = self._kam_cockpit_risks(accounts_domain, limit=20)
+        # The kinds of risk once per call: some (relationship coverage, stakeholder
+        # changes) take a dozen queries to find their accounts.
+        risk_kinds = self._kam_cockpit_risk_kinds(accounts_domain)
+        risks = self._kam_cockpit_risks(accounts_domain, limit=20, kinds=risk_kinds)
         scope = self._kam_cockpit_scope(
             period_days, team_id, manager_id, company_ids, accounts_domain, key_only
         )
+        teams = self.env["crm.team"].search_fetch([], ["name"])
         compliance = self._kam_cockpit_compliance(team_id, start, prev_start, today)
         if manager_id:
             compliance["reps"] = [
@@ -81,10 +85,7 @@ class KamCockpit(models.AbstractModel):
                 "choices": list(PERIODS),
             },
             "team_id": team_id or False,
-            "teams": [
-                {"id": team.id, "name": team.name}
-                for team in self.env["crm.team"].search_fetch([], ["name"])
-            ],
+            "teams": [{"id": team.id, "name": team.name} for team in teams],
             "manager_id": manager_id or False,
             "managers": self._kam_cockpit_managers(),
             "company_ids": scope["companies"].ids,
@@ -94,12 +95,14 @@ class KamCockpit(models.AbstractModel):
             ],
             "company_id": company.id,
             "key_only": bool(key_only),
-            "partner_list_view_id": self.env.ref(
+            "partner_list_view_id": self.env["ir.model.data"]._xmlid_to_res_id(
                 "kam_management.view_partner_kam_list"
-            ).id,
+            ),
             "accounts_domain": accounts_domain,
             "heat_map": self._kam_cockpit_heat_map(accounts_domain, today, key_only),
-            "risk_kinds": self._kam_cockpit_risk_counts(accounts_domain),
+            "risk_kinds": self._kam_cockpit_risk_counts(
+                accounts_domain, kinds=risk_kinds
+            ),
             "risks": sorted(
                 risks, key=lambda r: (-len(r["reasons"]), r["tier"] or "z", r["name"])
             )[:20],
@@ -160,9 +163,11 @@ class KamCockpit(models.AbstractModel):
     def _kam_cockpit_managers(self):
         """The key account managers the manager filter offers: the users of the
         KAM user group. One query."""
-        group = self.env.ref("kam_management.group_kam_user")
+        group_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "kam_management.group_kam_user"
+        )
         users = self.env["res.users"].search_fetch(
-            [("groups_id", "in", group.ids), ("share", "=", False)], ["name"]
+            [("groups_id", "in", [group_id]), ("share", "=", False)], ["name"]
         )
         return [{"id": user.id, "name": user.name} for user in users]
 
@@ -171,7 +176,11 @@ class KamCockpit(models.AbstractModel):
         """The tiered accounts the cockpit looks at: of one sales team's key account
         managers when ``team_id`` is given, of one key account manager when
         ``manager_id`` is."""
-        domain = self.env["res.partner"]._kam_account_domain(self.env.company) + [
+        # ``kam_is_account`` is the one definition of an account
+        # (res.partner._kam_account_domain) as a searchable field: the domain goes to
+        # the web client for the drill-down and costs no query to build.
+        domain = [
+            ("kam_is_account", "=", True),
             ("kam_tier", "!=", False),
             ("is_company", "=", True),
         ]
@@ -184,24 +193,39 @@ class KamCockpit(models.AbstractModel):
     # -- heat map
     @api.model
     def _kam_cockpit_heat_map(self, accounts_domain, today, key_only=True):
-        """Tier x temperature counts, with the overdue accounts of every cell: two
-        grouped queries."""
+        """Tier x temperature counts, with the overdue accounts of every cell: one
+        grouped query (the overdue ones counted with a filter)."""
         partners = self.env["res.partner"]
         domain = list(accounts_domain)
         if key_only:
             domain += [("kam_is_key_account", "=", True)]
         overdue = partners._kam_overdue_domain(today)
-        groupby = ["kam_tier", "kam_temperature"]
-        counts = {
-            (tier, temp): count
-            for tier, temp, count in partners._read_group(domain, groupby, ["__count"])
-        }
-        overdue_counts = {
-            (tier, temp): count
-            for tier, temp, count in partners._read_group(
-                domain + overdue, groupby, ["__count"]
+        query = partners._search(domain)
+        table = query.table
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT q.tier, q.temp, COUNT(*), COUNT(*) FILTER (WHERE q.id IN %s)
+                  FROM (%s) q
+              GROUP BY q.tier, q.temp
+                """,
+                partners._search(domain + overdue).subselect(),
+                query.select(
+                    SQL("%s AS id", SQL.identifier(table, "id")),
+                    SQL("%s AS tier", partners._field_to_sql(table, "kam_tier", query)),
+                    SQL(
+                        "%s AS temp",
+                        partners._field_to_sql(table, "kam_temperature", query),
+                    ),
+                ),
             )
-        }
+        )
+        counts, overdue_counts = {}, {}
+        for tier, temp, count, overdue_count in self.env.cr.fetchall():
+            key = (tier or False, temp or False)
+            counts[key] = count
+            overdue_counts[key] = overdue_count
         tiers = partners._fields["kam_tier"]._description_selection(self.env)
         temps = partners._fields["kam_temperature"]._description_selection(self.env)
         cells = []
@@ -291,32 +315,94 @@ class KamCockpit(models.AbstractModel):
         ]
 
     @api.model
-    def _kam_cockpit_risk_counts(self, accounts_domain):
-        """Number of accounts of every kind of risk, with its domain: one count per
-        kind."""
-        partners = self.env["res.partner"]
+    def _kam_cockpit_risk_counts(self, accounts_domain, kinds=None):
+        """Number of accounts of every kind of risk, with its domain: one query for
+        all kinds (``kinds``: those of ``_kam_cockpit_risk_kinds``, computed when not
+        given)."""
+        if kinds is None:
+            kinds = self._kam_cockpit_risk_kinds(accounts_domain)
+        if not kinds:
+            return []
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL("(SELECT COUNT(*) FROM (%s) q)", self._kam_risk_query(kind))
+                    for kind in kinds
+                ),
+            )
+        )
+        counts = self.env.cr.fetchone()
         return [
             {
                 "code": kind["code"],
                 "label": kind["label"],
-                "count": partners.search_count(kind["domain"]),
+                "count": count,
                 "domain": kind["domain"],
             }
-            for kind in self._kam_cockpit_risk_kinds(accounts_domain)
+            for kind, count in zip(kinds, counts, strict=True)
         ]
 
     @api.model
-    def _kam_cockpit_risks(self, accounts_domain, limit=20):
+    def _kam_risk_query(self, kind, limit=None):
+        """The SQL of the ids of the accounts of one kind of risk, the worst first
+        (``kind['order']``), at most ``limit``: the ORM's query of its domain, so
+        that record rules and the company's figures apply as in a search."""
+        query = self.env["res.partner"]._search(
+            kind["domain"], order=kind["order"] if limit else None, limit=limit
+        )
+        return query.select(SQL.identifier(query.table, "id"))
+
+    @api.model
+    def _kam_cockpit_risks(self, accounts_domain, limit=20, kinds=None):
         """The accounts at risk: a list of dicts (partner_id, name, tier,
         temperature, manager, reasons = [{code, label, detail}]), the worst ``limit``
-        of every kind, one account once with all its reasons. Extend with super() and
+        of every kind, one account once with all its reasons. One query for the
+        accounts of all kinds, one read of their figures. Extend with super() and
         ``_kam_cockpit_add_risks`` to add reasons that no domain expresses."""
+        if kinds is None:
+            kinds = self._kam_cockpit_risk_kinds(accounts_domain)
         risks = []
-        partners = self.env["res.partner"]
-        for kind in self._kam_cockpit_risk_kinds(accounts_domain):
-            found = partners.search(kind["domain"], order=kind["order"], limit=limit)
+        if not kinds:
+            return risks
+        self.env.flush_all()
+        # One array per kind, in the order of its sorted subquery.
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL(
+                        "ARRAY(SELECT r.id FROM (%s) r)",
+                        self._kam_risk_query(kind, limit),
+                    )
+                    for kind in kinds
+                ),
+            )
+        )
+        found = dict(enumerate(self.env.cr.fetchone()))
+        partners = self.env["res.partner"].browse(
+            [pid for ids in found.values() for pid in ids]
+        )
+        # The figures the entries and the details show, for all the accounts at once.
+        partners.fetch(
+            [
+                "kam_tier",
+                "kam_temperature",
+                "kam_manager_id",
+                "kam_revenue_trend",
+                "kam_next_contact_date",
+                "complete_name",
+            ]
+        )
+        partners.mapped("kam_manager_id.name")
+        for index, kind in enumerate(kinds):
             self._kam_cockpit_add_risks(
-                risks, found, kind["code"], kind["label"], kind.get("detail")
+                risks,
+                partners.browse(found[index]),
+                kind["code"],
+                kind["label"],
+                kind.get("detail"),
             )
         return risks
 
@@ -330,7 +416,9 @@ class KamCockpit(models.AbstractModel):
             if not risk:
                 risk = {
                     "partner_id": partner.id,
-                    "name": partner.display_name,
+                    # The stored name with its company (display_name's own
+                    # form), read with the figures above.
+                    "name": partner.complete_name,
                     "tier": partner.kam_tier or False,
                     "temperature": partner.kam_temperature or False,
                     "manager": partner.kam_manager_id.name or "",
@@ -455,38 +543,39 @@ class KamCockpit(models.AbstractModel):
         """Per key account manager and tier: share of the accounts contacted within
         their cadence over the period and over the one before (the trend), from the
         daily snapshots; the team totals; the weekly rates of the period; breaches
-        recorded in the period and accounts overdue now. Five grouped queries."""
+        recorded in the period and accounts overdue now.
+        Four grouped queries and the trips."""
         snapshots = self.env["kam.cadence.snapshot"]
         history = self.env["kam.account.history"]
         partners = self.env["res.partner"]
         base = [("date", ">=", prev_start), ("date", "<=", today)]
         if team_id:
             base += [("team_id", "=", int(team_id))]
-        groupby = ["team_id", "manager_id", "tier"]
         aggregates = ["account_count:sum", "compliant_count:sum"]
-        current = snapshots._read_group(
-            base + [("date", ">=", start)], groupby, aggregates
-        )
-        previous = snapshots._read_group(
-            base + [("date", "<", start)], groupby, aggregates
-        )
         weekly = snapshots._read_group(
             base + [("date", ">=", start)], ["date:week"], aggregates
         )
         # Sums per (team, manager, tier) for both periods, then rolled up.
         sums = defaultdict(lambda: [0, 0, 0, 0])
-        for index, groups in ((0, current), (2, previous)):
-            for team, manager, tier, accounts, compliant in groups:
-                for key in (
-                    (team, manager, tier),
-                    (team, manager, "all"),
-                    (team, False, tier),
-                    (team, False, "all"),
-                    (False, False, tier),
-                    (False, False, "all"),
-                ):
-                    sums[key][index] += compliant or 0
-                    sums[key][index + 1] += accounts or 0
+        for (
+            team,
+            manager,
+            tier,
+            is_current,
+            accounts,
+            compliant,
+        ) in self._kam_cockpit_snapshot_sums(base, start):
+            index = 0 if is_current else 2
+            for key in (
+                (team, manager, tier),
+                (team, manager, "all"),
+                (team, False, tier),
+                (team, False, "all"),
+                (False, False, tier),
+                (False, False, "all"),
+            ):
+                sums[key][index] += compliant or 0
+                sums[key][index + 1] += accounts or 0
         period_start = fields.Datetime.to_string(
             datetime.datetime.combine(start, datetime.time.min)
         )
@@ -581,6 +670,48 @@ class KamCockpit(models.AbstractModel):
                 ),
             ),
         }
+
+    @api.model
+    def _kam_cockpit_snapshot_sums(self, domain, start):
+        """``[(team, manager, tier, is_current, accounts, compliant)]``: the sums of
+        the daily snapshots of ``domain`` per team, manager and tier, in the period
+        from ``start`` (``is_current``) and before it. One grouped query (the ORM's
+        query, so record rules apply)."""
+        snapshots = self.env["kam.cadence.snapshot"]
+        query = snapshots._search(domain)
+        table = query.table
+
+        def column(fname):
+            return SQL.identifier(table, fname)
+
+        query.groupby = SQL("1, 2, 3, 4")
+        self.env.flush_all()
+        self.env.cr.execute(
+            query.select(
+                column("team_id"),
+                column("manager_id"),
+                column("tier"),
+                SQL("%s >= %s", column("date"), start),
+                SQL("SUM(%s)", column("account_count")),
+                SQL("SUM(%s)", column("compliant_count")),
+            )
+        )
+        teams, managers = self.env["crm.team"], self.env["res.users"]
+        rows = self.env.cr.fetchall()
+        # Records, as _read_group gives them (one prefetch for their names).
+        team_records = teams.browse({row[0] for row in rows if row[0]})
+        manager_records = managers.browse({row[1] for row in rows if row[1]})
+        return [
+            (
+                team_records.browse(team_id or ()),
+                manager_records.browse(manager_id or ()),
+                tier or False,
+                is_current,
+                accounts or 0,
+                compliant or 0,
+            )
+            for team_id, manager_id, tier, is_current, accounts, compliant in rows
+        ]
 
     # -- trips (docs/METHOD.md#territory)
     @api.model

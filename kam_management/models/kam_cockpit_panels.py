@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.misc import format_amount
+from odoo.tools.misc import format_amount, formatLang
 
 from ..logic import cockpit
 
@@ -94,9 +94,14 @@ class KamCockpitPanels(models.AbstractModel):
 
     @api.model
     def _kam_percent_cell(self, percent):
+        """A change in percent, signed, one decimal, in the user's language (its
+        decimal point: "+12,5%" in Russian)."""
         if percent is None:
             return self._kam_cell(None, "–")
-        return self._kam_cell(percent, f"{percent:+.1f}%")
+        sign = "+" if percent > 0 else "-" if percent < 0 else ""
+        return self._kam_cell(
+            percent, f"{sign}{formatLang(self.env, abs(percent), digits=1)}%"
+        )
 
     @api.model
     def _kam_link(self, model, domain, name, company=None, context=None):
@@ -301,15 +306,18 @@ class KamCockpitPanels(models.AbstractModel):
         groups = history._read_group(
             base,
             ["company_id", "kind", "old_value", "new_value"],
-            ["partner_id:count_distinct"],
+            ["partner_id:array_agg"],
         )
-        # {(company id, kind, direction): [count, [(old, new)]]}
-        moves = defaultdict(lambda: [0, set()])
-        for company, kind, old, new, count in groups:
+        # {(company id, kind, direction): [{(company id, account id)}, {(old, new)}]}:
+        # an account that moved up twice in the quarter (C to B, then B to A) is one
+        # account up; the group adds up its companies (a shared customer that moved
+        # in two companies counts in each, as in the other panels).
+        moves = defaultdict(lambda: [set(), set()])
+        for company, kind, old, new, partner_ids in groups:
             direction = cockpit.movement_direction(kind, old, new)
             if direction:
                 for key in ((company.id, kind, direction), ("group", kind, direction)):
-                    moves[key][0] += count
+                    moves[key][0].update((company.id, pid) for pid in partner_ids)
                     moves[key][1].add((old, new))
         titles = {
             ("tier", "up"): self.env._("Tier up"),
@@ -321,7 +329,8 @@ class KamCockpitPanels(models.AbstractModel):
         def row(key, label, company_domain):
             cells = []
             for (kind, direction), title in titles.items():
-                count, pairs = moves.get((key, kind, direction), (0, set()))
+                accounts, pairs = moves.get((key, kind, direction), (set(), set()))
+                count = len(accounts)
                 domain = [*base, *company_domain, ("kind", "=", kind)]
                 pair_domains = [
                     ["&", ("old_value", "=", old), ("new_value", "=", new)]
@@ -384,48 +393,44 @@ class KamCockpitPanels(models.AbstractModel):
             ),
         )
         self.env.flush_all()
-        # Today's cells with their accounts (one query), then the first move of each
-        # kind since that day of the company's accounts, whose old value is the
-        # account's then (one query); the two put together here.
+        # Each account's cell today and a quarter ago, grouped, in one query: its
+        # tier and temperature then are the old value of its first move of each kind
+        # since that day, else today's.
         self.env.cr.execute(
             SQL(
                 """
-                SELECT a.tier, COALESCE(a.temp, 'none'), array_agg(a.id)
-                  FROM (%s) a GROUP BY 1, 2
+                WITH accounts AS (%(accounts)s), moves AS (
+                    SELECT DISTINCT ON (h.partner_id, h.kind)
+                           h.partner_id, h.kind, h.old_value
+                      FROM kam_account_history h
+                      JOIN accounts a ON a.id = h.partner_id
+                     WHERE h.company_id = %(company)s
+                       AND h.kind IN ('tier', 'temperature')
+                       AND h.date >= %(then)s
+                  ORDER BY h.partner_id, h.kind, h.date, h.id
+                )
+                SELECT a.tier, COALESCE(a.temp, 'none'),
+                       CASE WHEN mt.partner_id IS NULL THEN a.tier
+                            ELSE mt.old_value END,
+                       CASE WHEN mp.partner_id IS NULL THEN COALESCE(a.temp, 'none')
+                            ELSE COALESCE(mp.old_value, 'none') END,
+                       array_agg(a.id)
+                  FROM accounts a
+             LEFT JOIN moves mt ON mt.partner_id = a.id AND mt.kind = 'tier'
+             LEFT JOIN moves mp ON mp.partner_id = a.id AND mp.kind = 'temperature'
+              GROUP BY 1, 2, 3, 4
                 """,
-                accounts,
+                accounts=accounts,
+                company=company.id,
+                then=datetime.datetime.combine(then, datetime.time.min),
             )
         )
-        state = {}
         now_counts = defaultdict(int)
-        for tier, temp, ids in self.env.cr.fetchall():
-            now_counts[tier, temp] += len(ids)
-            for partner_id in ids:
-                state[partner_id] = [tier, temp]
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT ON (h.partner_id, h.kind)
-                       h.partner_id, h.kind, h.old_value
-                  FROM kam_account_history h
-                 WHERE h.company_id = %s AND h.kind IN ('tier', 'temperature')
-                   AND h.date >= %s
-              ORDER BY h.partner_id, h.kind, h.date, h.id
-                """,
-                company.id,
-                datetime.datetime.combine(then, datetime.time.min),
-            )
-        )
-        for partner_id, kind, old_value in self.env.cr.fetchall():
-            if partner_id in state:
-                if kind == "tier":
-                    state[partner_id][0] = old_value
-                else:
-                    state[partner_id][1] = old_value or "none"
         then_ids = defaultdict(list)
-        for partner_id, (tier, temp) in state.items():
-            if tier:
-                then_ids[tier, temp].append(partner_id)
+        for tier, temp, then_tier, then_temp, ids in self.env.cr.fetchall():
+            now_counts[tier, temp] += len(ids)
+            if then_tier:
+                then_ids[then_tier, then_temp] += ids
         tiers = partners._fields["kam_tier"]._description_selection(self.env)
         temps = partners._fields["kam_temperature"]._description_selection(self.env)
         rows = []

@@ -66,10 +66,13 @@ class KamCoverage(models.AbstractModel):
         return {}
 
     @api.model
-    def _kam_coverage_team(self, accounts):
+    def _kam_coverage_team(self, accounts, values=None):
         """``{account id: set of user ids}``: our people who belong on the map even
-        without an interaction: the account's manager here."""
-        values = self._kam_coverage_account_values(accounts, ["kam_manager_id"])
+        without an interaction: the account's manager here. ``values``: the
+        accounts' figures with ``kam_manager_id`` when the caller has read them
+        (``_kam_coverage_account_values``)."""
+        if values is None:
+            values = self._kam_coverage_account_values(accounts, ["kam_manager_id"])
         return {
             account_id: {row["kam_manager_id"]}
             for account_id, row in values.items()
@@ -260,7 +263,7 @@ class KamCoverage(models.AbstractModel):
                 end=end,
                 now=fields.Datetime.now(),
                 tz=self.env.context.get("tz") or self.env.user.tz or "UTC",
-                comment=self.env.ref("mail.mt_comment").id,
+                comment=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
             )
         )
         return [
@@ -283,7 +286,8 @@ class KamCoverage(models.AbstractModel):
         partner): {kinds..., "count", "last"}}``, ``their`` ``{contact: {name,
         function, role, level, last}}``, ``ours`` ``{partner: user}``,
         ``level_shares``, ``silent`` (watched stakeholders without contact within
-        the cadence), ``silent_dm`` (the decision makers among them), ``cadence``.
+        the cadence), ``silent_dm`` (the decision makers among them), ``cadence``,
+        ``names`` ``{partner: name}`` of the people on the maps.
         A fixed number of queries."""
         today = fields.Date.context_today(self)
         date_to = date_to or today
@@ -291,39 +295,59 @@ class KamCoverage(models.AbstractModel):
             date_to, coverage.DEFAULT_PERIOD_DAYS
         )
         accounts = accounts.with_company(self.env.company)
-        cadences = self._kam_coverage_account_values(accounts, ["kam_cadence_days"])
+        cadences = self._kam_coverage_account_values(
+            accounts, ["kam_cadence_days", "kam_manager_id"]
+        )
         rows = self._kam_coverage_interactions(accounts, date_from, date_to)
         roles = self._kam_coverage_roles(accounts)
-        team = self._kam_coverage_team(accounts)
+        team = self._kam_coverage_team(accounts, values=cadences)
+        users = self.env["res.users"].sudo().with_context(active_test=False)
+        team_user_ids = {uid for ids in team.values() for uid in ids}
+        # Our people in one query: the team's users and the users behind the
+        # interactions' partners.
+        our_users = users.search_fetch(
+            [
+                "|",
+                ("id", "in", list(team_user_ids)),
+                "&",
+                ("partner_id", "in", list({row[1] for row in rows})),
+                ("share", "=", False),
+            ],
+            ["partner_id", "share"],
+        )
+        team_users = our_users.filtered(lambda u: u.id in team_user_ids)
+        user_of = {}
+        for user in our_users.filtered(lambda u: not u.share):
+            user_of.setdefault(user.partner_id.id, user)
         # Their people: the accounts' active contacts, and whoever else the evidence
-        # or the roles name (the account itself, an archived contact). Plain columns,
-        # one query: the ORM's per-record reads would cost more than the map.
+        # or the roles name (the account itself, an archived contact); and the names
+        # of our people. Plain columns, one query: the ORM's per-record reads would
+        # cost more than the map.
         their_ids = {row[2] for row in rows} | {c for by in roles.values() for c in by}
         self.env["res.partner"].flush_model(["name", "function", "active"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT id, name, function, commercial_partner_id FROM res_partner
+                SELECT id, name, function, commercial_partner_id,
+                       (commercial_partner_id = ANY(%(ids)s) AND id != ALL(%(ids)s)
+                        AND active) OR id = ANY(%(others)s)
+                  FROM res_partner
                  WHERE (commercial_partner_id = ANY(%(ids)s) AND id != ALL(%(ids)s)
                         AND active)
-                    OR id = ANY(%(others)s)
+                    OR id = ANY(%(others)s) OR id = ANY(%(ours)s)
               ORDER BY name, id
                 """,
                 ids=accounts.ids,
                 others=list(their_ids),
+                ours=our_users.partner_id.ids,
             )
         )
-        contacts = self.env.cr.fetchall()
-        users = self.env["res.users"].sudo().with_context(active_test=False)
-        team_users = users.browse({uid for ids in team.values() for uid in ids})
-        our_partner_ids = {row[1] for row in rows} | set(team_users.partner_id.ids)
-        our_users = users.search_fetch(
-            [("partner_id", "in", list(our_partner_ids)), ("share", "=", False)],
-            ["partner_id", "name"],
-        )
-        user_of = {}
-        for user in our_users:
-            user_of.setdefault(user.partner_id.id, user)
+        contacts = []
+        our_names = {}
+        for contact_id, name, function, account_id, theirs in self.env.cr.fetchall():
+            if theirs:
+                contacts.append((contact_id, name, function, account_id))
+            our_names[contact_id] = name or ""
         result = {}
         for account_id in accounts.ids:
             cadence_days = (
@@ -335,6 +359,7 @@ class KamCoverage(models.AbstractModel):
                 "pairs": {},
                 "their": {},
                 "ours": {},
+                "names": our_names,
                 "level_shares": {},
                 "silent": [],
                 "silent_dm": [],
@@ -576,13 +601,14 @@ class KamCoverage(models.AbstractModel):
         had no contact within the cadence, with the words the cockpit shows."""
         summaries = self._kam_coverage(accounts)
         single, silent = {}, {}
+        # The names the summaries hold; a query only for those they lack.
         names = {}
         partner_ids = set()
         for summary in summaries.values():
-            partner_ids |= set(summary["ours"]) | set(summary["their"])
-        people = self.env["res.partner"].sudo().browse(partner_ids)
-        people.fetch(["name"])
-        for partner in people:
+            partner_ids |= set(summary["ours"]) | {t for _o, t in summary["pairs"]}
+            names.update(summary["names"])
+        missing = self.env["res.partner"].sudo().browse(partner_ids - set(names))
+        for partner in missing:
             names[partner.id] = partner.name or ""
         for account_id, summary in summaries.items():
             if summary["klass"] in coverage.AT_RISK_CLASSES:

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools.misc import formatLang
 
 
 class KamCockpitReport(models.AbstractModel):
@@ -30,4 +31,33 @@ class KamCockpitReport(models.AbstractModel):
             "docs": self.env["kam.cockpit"],
             "cockpit": cockpit,
             "company": self.env.company,
+            "format_percent": self._kam_format_percent,
+            "layout": self._kam_report_layout(cockpit["panels"]),
         }
+
+    @api.model
+    def _kam_report_layout(self, panels, wide_columns=6, stacks=2):
+        """Where each panel goes on the page: ``{"wide": [panel], "stacks":
+        [[panel], ...]}``. A panel of more than ``wide_columns`` columns (the revenue
+        against the plans) spans the width; the others fill ``stacks`` columns, each
+        panel in the shortest one so far (height counted in table lines, at most 8
+        rows a table as printed), so that the page has no hole under a short
+        panel beside a long one."""
+        wide = [p for p in panels if len(p["columns"]) > wide_columns]
+        columns = [[] for _index in range(stacks)]
+        heights = [0] * stacks
+        for panel in panels:
+            if panel in wide:
+                continue
+            height = 2 + sum(1 + min(len(t["rows"]), 8) for t in panel["tables"])
+            shortest = heights.index(min(heights))
+            columns[shortest].append(panel)
+            heights[shortest] += height
+        return {"wide": wide, "stacks": columns}
+
+    @api.model
+    def _kam_format_percent(self, value):
+        """A rate in the user's language ("87,5%" in Russian), "–" without one."""
+        if value is None or value is False:
+            return "–"
+        return f"{formatLang(self.env, value, digits=1)}%"

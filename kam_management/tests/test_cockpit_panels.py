@@ -78,6 +78,21 @@ class TestCockpitPanels(KamCase):
         (row,) = panel(self._data(period_days=6), "revenue")["tables"][0]["rows"]
         self.assertEqual(cells(row)[1:3], [0.0, 160_000.0])
 
+    def test_percentages_in_the_users_language(self):
+        """A change reads "+12,5%" in Russian, "+12.5%" in English: the decimal
+        point of the user's language, on the screen and in the PDF."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        cockpit = self.env["kam.cockpit"]
+        self.assertEqual(cockpit._kam_percent_cell(12.5)["display"], "+12.5%")
+        self.assertEqual(cockpit._kam_percent_cell(-3.0)["display"], "-3.0%")
+        russian = cockpit.with_context(lang="ru_RU")
+        self.assertEqual(russian._kam_percent_cell(12.5)["display"], "+12,5%")
+        report = self.env["report.kam_management.report_kam_cockpit"]
+        self.assertEqual(
+            report.with_context(lang="ru_RU")._kam_format_percent(87.5), "87,5%"
+        )
+        self.assertEqual(report._kam_format_percent(None), "–")
+
     def test_manager_filter(self):
         self._refresh_all()
         data = self._data(team_id=False, manager_id=self.rep2.id)
@@ -123,6 +138,23 @@ class TestCockpitPanels(KamCase):
         self.assertEqual(cells(row), [1, 1, 1, 0])
         opened = [self._open(cell["link"]).partner_id for cell in row["cells"]]
         self.assertEqual(opened, [self.hot, self.warm, self.warm, self.Partner])
+        # Hot Co moves up again (C to B before B to A): still one account up; the
+        # link opens both moves.
+        history.sudo()._kam_record(
+            [
+                {
+                    "partner_id": self.hot.id,
+                    "kind": "tier",
+                    "old_value": "c",
+                    "new_value": "b",
+                    "cause": "refresh",
+                    "date": in_quarter - datetime.timedelta(hours=1),
+                }
+            ]
+        )
+        (row,) = panel(self._data(), "movement")["tables"][0]["rows"]
+        self.assertEqual(cells(row), [1, 1, 1, 0])
+        self.assertEqual(len(self._open(row["cells"][0]["link"])), 2)
 
     @property
     def team_accounts(self):
@@ -221,10 +253,41 @@ class TestCockpitPanels(KamCase):
         html = html.decode()
         self.assertIn("Key account revenue", html)
         self.assertIn("160,000.00", html)
+        # The pyramid and the reps' compliance are on the page too.
+        self.assertIn("Time pyramid", html)
+        self.assertIn(self.rep.name, html)
         with self.assertRaises(AccessError):
             self.env["ir.actions.report"].with_user(self.rep)._render_qweb_html(
                 "kam_management.report_kam_cockpit", [], data={}
             )
+
+    def test_pdf_layout_without_holes(self):
+        """The page puts a panel of many columns across, the others in two columns,
+        each panel in the shorter one so far: no hole under a short panel beside a
+        long one (the first PDF let a wide table run into its neighbour and cut the
+        last panel at the foot of the page)."""
+
+        def fake(code, columns, rows):
+            return {
+                "code": code,
+                "columns": ["c"] * columns,
+                "tables": [{"title": "", "rows": [{}] * rows}],
+            }
+
+        panels = [
+            fake("wide", 7, 2),
+            fake("long", 4, 9),
+            fake("short1", 5, 1),
+            fake("short2", 4, 2),
+            fake("short3", 4, 4),
+        ]
+        layout = self.env[
+            "report.kam_management.report_kam_cockpit"
+        ]._kam_report_layout(panels)
+        self.assertEqual([p["code"] for p in layout["wide"]], ["wide"])
+        stacks = [[p["code"] for p in stack] for stack in layout["stacks"]]
+        # "long" (8 rows printed) on one side, the three short ones on the other.
+        self.assertEqual(stacks, [["long"], ["short1", "short2", "short3"]])
 
 
 @tagged("post_install", "-at_install")

@@ -337,7 +337,9 @@ class CrmLead(models.Model):
     def _search_kam_is_too_old(self, operator, value):
         positive = self._kam_boolean_search_sign(operator, value)
         now = fields.Datetime.now()
-        stages = self.env["crm.stage"].search([("kam_max_age_days", ">", 0)])
+        stages = self.env["crm.stage"].search_fetch(
+            [("kam_max_age_days", ">", 0)], ["kam_max_age_days"]
+        )
         domain = [("id", "=", 0)]  # no stage with a maximum age: nothing is too old
         for stage in stages:
             # days_in_stage > max  <=>  entered <= now - (max + 1) days
@@ -365,10 +367,19 @@ class CrmLead(models.Model):
 
     def _search_kam_no_next_step(self, operator, value):
         positive = self._kam_boolean_search_sign(operator, value)
+        # The deals with a planned activity, straight from the table: a deal's
+        # activities are a fact about the deal whoever looks (mail.activity's own
+        # search would read every activity of every deal to check its access).
+        self.env["mail.activity"].flush_model(["res_model", "res_id", "active"])
+        planned = SQL(
+            "(SELECT a.res_id FROM mail_activity a WHERE a.res_model = %s"
+            " AND a.active AND a.res_id IS NOT NULL)",
+            self._name,
+        )
         domain = [
             ("active", "=", True),
             ("stage_id.kam_category", "in", sorted(NEXT_STEP_CATEGORIES)),
-            ("activity_ids", "=", False),
+            ("id", "not in", planned),
         ]
         if positive:
             return domain

@@ -59,30 +59,29 @@ class KamCockpitPanels(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT l.company_id, l.stage_id, COUNT(*),
+                SELECT l.company_id, s.kam_category, s.kam_probability, COUNT(*),
                        SUM(l.expected_revenue),
                        COUNT(*) FILTER (WHERE l.id IN %(stale)s),
                        SUM(l.expected_revenue) FILTER (WHERE l.id IN %(stale)s),
                        COUNT(*) FILTER (WHERE l.id IN %(no_step)s),
                        SUM(l.expected_revenue) FILTER (WHERE l.id IN %(no_step)s)
                   FROM crm_lead l
+                  JOIN crm_stage s ON s.id = l.stage_id
                  WHERE l.id IN %(deals)s
-              GROUP BY l.company_id, l.stage_id
+              GROUP BY l.company_id, s.kam_category, s.kam_probability
                 """,
                 deals=leads._search(base).subselect(),
                 stale=leads._search(base + stale).subselect(),
                 no_step=leads._search(base + no_step).subselect(),
             )
         )
-        rows = self.env.cr.fetchall()
-        stages = self.env["crm.stage"].browse({row[1] for row in rows})
-        stages.fetch(["kam_category", "kam_probability"])
-        for company_id, stage_id, *figures in rows:
+        # The stage's category and KAM probability come with the sums: the weighted
+        # value is the category's probability (docs/METHOD.md#pipeline).
+        for company_id, category, kam_probability, *figures in self.env.cr.fetchall():
             company_id = company_id or current.id
-            stage = stages.browse(stage_id)
-            probability = (stage.kam_probability or 0.0) / 100.0
+            probability = (kam_probability or 0.0) / 100.0
             for key, count, value in (
-                (stage.kam_category, figures[0], figures[1]),
+                (category, figures[0], figures[1]),
                 ("stale", figures[2], figures[3]),
                 ("no_step", figures[4], figures[5]),
             ):

@@ -3,6 +3,7 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
+import { formatFloat } from "@web/core/utils/numbers";
 import { useService } from "@web/core/utils/hooks";
 import { ControlPanel } from "@web/search/control_panel/control_panel";
 
@@ -77,15 +78,27 @@ export class KamCockpit extends Component {
         return _t("Last %s days", days);
     }
 
+    /**
+     * A figure with at most one decimal in the user's language (decimal point and
+     * thousands separator of their Odoo language: "87,5" in Russian).
+     */
+    number(value) {
+        return formatFloat(value, { digits: [false, 1], trailingZeros: false });
+    }
+
     percent(value) {
-        return value === null || value === undefined ? "–" : `${value}%`;
+        return value === null || value === undefined ? "–" : `${this.number(value)}%`;
     }
 
     trend(value) {
         if (value === null || value === undefined) {
             return "";
         }
-        return value > 0 ? `▲ ${value}` : value < 0 ? `▼ ${-value}` : "＝ 0";
+        return value > 0
+            ? `▲ ${this.number(value)}`
+            : value < 0
+              ? `▼ ${this.number(-value)}`
+              : "＝ 0";
     }
 
     trendClass(value) {
