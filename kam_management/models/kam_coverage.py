@@ -287,7 +287,8 @@ class KamCoverage(models.AbstractModel):
         function, role, level, last}}``, ``ours`` ``{partner: user}``,
         ``level_shares``, ``silent`` (watched stakeholders without contact within
         the cadence), ``silent_dm`` (the decision makers among them), ``cadence``,
-        ``names`` ``{partner: name}`` of the people on the maps.
+        ``names`` ``{partner: name}`` of the people on the maps (one dict shared
+        by the summaries of a call).
         A fixed number of queries."""
         today = fields.Date.context_today(self)
         date_to = date_to or today
@@ -604,9 +605,13 @@ class KamCoverage(models.AbstractModel):
         # The names the summaries hold; a query only for those they lack.
         names = {}
         partner_ids = set()
+        merged = set()
         for summary in summaries.values():
             partner_ids |= set(summary["ours"]) | {t for _o, t in summary["pairs"]}
-            names.update(summary["names"])
+            # One dict of names serves all the summaries of a call: merged once.
+            if id(summary["names"]) not in merged:
+                merged.add(id(summary["names"]))
+                names.update(summary["names"])
         missing = self.env["res.partner"].sudo().browse(partner_ids - set(names))
         for partner in missing:
             names[partner.id] = partner.name or ""
