@@ -142,6 +142,9 @@ def reset(env, partners, bench_companies):
         (partners.ids,),
     )
     bench_companies.kam_benchmark_date = False
+    if "kam_refresh_cursor_date" in env["res.company"]._fields:
+        # The job's position of the day goes with the refresh dates.
+        bench_companies.kam_refresh_cursor_date = False
     env.invalidate_all()
 
 

@@ -51,8 +51,13 @@ class KamContactEvidence(models.AbstractModel):
         types = self.env["mail.activity.type"].union(
             *company._kam_settings()["activity_types"].values()
         )
+        # The ids from the xml ids' cache: no query per xml id on every batch of the
+        # daily job (env.ref checks that each record exists).
+        data = self.env["ir.model.data"]
         for xmlid in (*CHANNEL_ACTIVITY_TYPES.values(), *PLANNED_CONTACT_TYPES):
-            types |= self.env.ref(xmlid, raise_if_not_found=False) or types.browse()
+            res_id = data._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+            if res_id:
+                types |= types.browse(res_id)
         return types
 
     @api.model
@@ -75,7 +80,7 @@ class KamContactEvidence(models.AbstractModel):
     def _kam_last_contacts(self, partners, company):
         """{account id: date of the last contact of ``company`` with the account of
         ``partners`` or its contacts}. One query."""
-        comment = self.env.ref("mail.mt_comment").id
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         self.env.cr.execute(
             SQL(
                 """

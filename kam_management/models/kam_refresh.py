@@ -1,5 +1,5 @@
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -10,6 +10,8 @@ from .res_partner import KAM_HISTORY_FIELDS as HISTORY_FIELDS
 
 # The advisory lock of the daily job: one worker at a time.
 DAILY_JOB_LOCK = "kam_management.daily_refresh"
+# How far ahead the daily job counts the accounts it has left (in batches).
+REMAINING_COUNT_BATCHES = 10
 # Kanban highlight colours (web's palette) of each temperature.
 TEMPERATURE_COLORS = {"hot": 1, "warm": 2, "mild": 3, "cool": 4, "cold": 8, "none": 0}
 # What the refresh measures from the database, per account and company.
@@ -101,32 +103,65 @@ class KamRefresh(models.AbstractModel):
             self._kam_forget_non_accounts()
             companies.sudo()._kam_mark_accounts_checked(today)
         done = 0
-        for company in companies:
-            partners = self.env["res.partner"].sudo().with_company(company)
-            accounts = partners.search(
-                self._kam_pending_domain(company, today),
-                limit=batch_size - done,
-                order="id",
-            )
-            if accounts:
+        # First the accounts after each company's position (an index range: a batch
+        # does not scan again the accounts refreshed before it); when those run
+        # out, a sweep of those left below it (queued again since, or new accounts
+        # of an old partner).
+        for sweep in (False, True):
+            for company in companies:
+                if done >= batch_size:
+                    break
+                position = company._kam_refresh_position(today)
+                if sweep and not position:
+                    continue
+                partners = self.env["res.partner"].sudo().with_company(company)
+                accounts = partners.search(
+                    self._kam_pending_domain(company, today)
+                    + [("id", "<=" if sweep else ">", position)],
+                    limit=batch_size - done,
+                    order="id",
+                )
+                if not accounts:
+                    continue
                 self.sudo().with_company(company)._kam_refresh_accounts(accounts, today)
                 done += len(accounts)
+                if not sweep:
+                    company._kam_move_refresh_position(today, accounts[-1].id)
             if done >= batch_size:
                 break
         remaining = 0
         if done >= batch_size:
-            remaining = sum(
-                self.env["res.partner"]
-                .sudo()
-                .with_company(company)
-                .search_count(self._kam_pending_domain(company, today))
-                for company in companies
-            )
+            remaining = self._kam_count_remaining(companies, today, batch_size)
         if not remaining:
             # Every account is refreshed: the day's compliance figures are final.
             self.env["kam.cadence.snapshot"]._kam_take_snapshot(today, companies)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
+
+    @api.model
+    def _kam_count_remaining(self, companies, today, batch_size):
+        """How many accounts the job has left after a full batch, for the cron's
+        progress: those after each company's position, counted up to
+        ``REMAINING_COUNT_BATCHES`` batches ahead (an exact count would scan every
+        account after every batch), and at least one, so that the cron runner
+        calls the job again and its sweep finds any account left below a
+        position."""
+        cap = REMAINING_COUNT_BATCHES * batch_size
+        remaining = 0
+        for company in companies:
+            remaining += (
+                self.env["res.partner"]
+                .sudo()
+                .with_company(company)
+                .search_count(
+                    self._kam_pending_domain(company, today)
+                    + [("id", ">", company._kam_refresh_position(today))],
+                    limit=cap,
+                )
+            )
+            if remaining >= cap:
+                return cap
+        return max(remaining, 1)
 
     # -- one batch of one company (self.env.company)
     def _kam_refresh_accounts(self, partners, today):
@@ -144,14 +179,22 @@ class KamRefresh(models.AbstractModel):
         self._kam_refresh_contacts(partners, company, values)
         self._kam_refresh_tiers(partners, settings, values)
         self._kam_derive(partners, settings, values)
-        self._kam_refresh_lookalikes(partners, company, settings, values)
+        self._kam_refresh_lookalikes(partners, company, settings, values, current)
         breaches = self._kam_refresh_breaches(partners, today, values)
         for vals in values.values():
             vals["kam_refresh_date"] = today
         self._kam_store(partners, current, values)
         self._kam_refresh_history(partners, settings, current, values, breaches)
-        self._kam_refresh_reminders(partners, company, today)
-        self._kam_refresh_feedback(partners, today)
+        # Reminders and feedback requests: one search of the open ones, one create
+        # (each create of activities costs a dozen queries whatever its size).
+        opened = self._kam_open_activities(
+            partners, self._kam_guarded_activity_types(company)
+        )
+        activities = self._kam_refresh_reminders(
+            partners, company, today, values, opened
+        )
+        activities += self._kam_refresh_feedback(partners, today, values, opened)
+        self._kam_create_activities(activities)
 
     def _kam_read(self, partners):
         """{account id: {field: value}} of the refresh's fields and inputs as stored
@@ -298,11 +341,20 @@ class KamRefresh(models.AbstractModel):
             ratings[line.partner_id.id][line.axis].append((line.score, line.weight))
         return ratings
 
-    def _kam_refresh_lookalikes(self, partners, company, settings, values):
-        """Look-alikes compare with the company's tier A accounts as they stand after
-        this batch: the others as stored, the batch's as just derived."""
+    def _kam_refresh_lookalikes(
+        self, partners, company, settings, values, current=None
+    ):
+        """Look-alikes compare with the company's tier A accounts as they stood when
+        the day's run began (their profiles counted once a day with the benchmark,
+        ``res.company.kam_tier_a_profiles``), the batch's own as just derived: no
+        scan of every account for every batch. ``current``: the batch's figures as
+        stored before it (its accounts that were tier A leave the day's count)."""
         profiles = self._kam_profiles(partners)
-        references = self._kam_tier_a_profiles(company, exclude=partners)
+        counts = Counter(self._kam_day_tier_a_profiles(company))
+        for pid, vals in (current or {}).items():
+            if vals["kam_tier"] == "a":
+                counts[profiles[pid]] -= 1
+        references = {profile for profile, count in counts.items() if count > 0}
         references |= {
             profiles[pid] for pid, vals in values.items() if vals["kam_tier"] == "a"
         }
@@ -313,6 +365,20 @@ class KamRefresh(models.AbstractModel):
                 matches = tiering.lookalike_matches(profiles[partner.id], references)
             vals["kam_lookalike_score"] = matches
             vals["kam_is_lookalike"] = matches >= settings["lookalike_min_match"]
+
+    @api.model
+    def _kam_day_tier_a_profiles(self, company):
+        """``{profile: number of accounts}`` of the company's tier A accounts at the
+        day's benchmark (``_kam_tier_a_profile_counts`` as stored on the company)."""
+        return {
+            tiering.profile(
+                industry or False,
+                (country, state or False) if country else None,
+                size or False,
+            ): count
+            for industry, country, state, size, count in company.kam_tier_a_profiles
+            or []
+        }
 
     def _kam_profiles(self, partners):
         partners.fetch(["industry_id", "country_id", "state_id", "kam_company_size"])
@@ -328,41 +394,24 @@ class KamRefresh(models.AbstractModel):
         }
 
     @api.model
-    def _kam_tier_a_profiles(self, company, exclude=None):
-        """The distinct profiles of ``company``'s tier A accounts (except
-        ``exclude``): one query that returns a handful of rows, not the accounts."""
+    def _kam_tier_a_profile_counts(self, company):
+        """``[[industry, country, state, size, count]]``: the distinct profiles of
+        ``company``'s tier A accounts with their number, as stored now; one query
+        that returns a handful of rows, not the accounts. The daily job takes them
+        once a day, with the benchmark."""
         partners = self.env["res.partner"].sudo().with_company(company)
         domain = partners._kam_account_domain(company, in_sql=True) + [
             ("kam_tier", "=", "a")
         ]
-        if exclude:
-            domain += [("id", "not in", exclude.ids)]
         query = partners._search(domain)
         table = query.table
+        columns = ("industry_id", "country_id", "state_id", "kam_company_size")
+        query.groupby = SQL(", ").join(SQL.identifier(table, f) for f in columns)
+        self.env.flush_all()
         self.env.cr.execute(
-            SQL(
-                "SELECT DISTINCT * FROM (%s) p",
-                query.select(
-                    *(
-                        SQL.identifier(table, fname)
-                        for fname in (
-                            "industry_id",
-                            "country_id",
-                            "state_id",
-                            "kam_company_size",
-                        )
-                    )
-                ),
-            )
+            query.select(*(SQL.identifier(table, f) for f in columns), SQL("COUNT(*)"))
         )
-        return {
-            tiering.profile(
-                industry or False,
-                (country, state or False) if country else None,
-                size or False,
-            )
-            for industry, country, state, size in self.env.cr.fetchall()
-        }
+        return [list(row) for row in self.env.cr.fetchall()]
 
     def _kam_refresh_breaches(self, partners, today, values):
         """Open an overdue spell (one cadence breach) for the managed accounts whose
@@ -506,103 +555,142 @@ class KamRefresh(models.AbstractModel):
             )
         self.env["kam.account.history"]._kam_record(rows + breaches)
 
+    def _kam_feedback_activity_type(self):
+        """The activity type of a feedback request (none if it was deleted)."""
+        res_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "kam_management.mail_activity_type_kam_feedback", raise_if_not_found=False
+        )
+        return self.env["mail.activity.type"].browse(res_id or ())
+
+    def _kam_guarded_activity_types(self, company):
+        """The activity types whose open activities hold back a new reminder or
+        feedback request: a planned contact (kam.contact.evidence), a feedback
+        request."""
+        return (
+            self.env["kam.contact.evidence"]._kam_contact_activity_types(company)
+            | self._kam_feedback_activity_type()
+        )
+
     def _kam_open_activities(self, partners, activity_types):
-        """{(account id, user id)} of the open activities of ``activity_types`` on
-        ``partners``: never a second reminder for the same person."""
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", partners.ids),
-                    ("activity_type_id", "in", activity_types.ids),
-                ],
-                ["res_id", "user_id"],
+        """{(account id, user id, activity type id)} of the open activities of
+        ``activity_types`` on ``partners``: never a second reminder for the same
+        person. One query."""
+        if not partners or not activity_types:
+            return set()
+        self.env["mail.activity"].flush_model(
+            ["res_model", "res_id", "activity_type_id", "user_id", "active"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT res_id, user_id, activity_type_id FROM mail_activity
+                 WHERE res_model = 'res.partner' AND res_id = ANY(%s)
+                   AND activity_type_id = ANY(%s) AND active
+                """,
+                partners.ids,
+                activity_types.ids,
             )
         )
-        return {(a.res_id, a.user_id.id) for a in activities}
+        return set(self.env.cr.fetchall())
 
     def _kam_create_activities(self, values):
-        if values:
-            # The activities name their record: one read of the accounts' names
-            # for all of them, not one per activity (mail.activity's res_name).
-            partners = self.env["res.partner"].browse([v["res_id"] for v in values])
-            partners.mapped("display_name")
-            # Reminders land in the reps' activity menus; no e-mail per reminder.
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(values)
-
-    def _kam_refresh_reminders(self, partners, company, today):
-        """One open reminder per due account for its key account manager in this
-        company, of the channel its tier calls for; never a second while a contact
-        is planned for them (kam.contact.evidence._kam_contact_activity_types)."""
-        due = partners.filtered(
-            lambda p: p.kam_manager_id
-            and cadence.is_due(p.kam_next_contact_date, today)
-        )
-        if not due:
+        """Create the activities of ``values`` in as few creates as possible: one,
+        unless an account gets two for the same person (a reminder and a feedback
+        request), which go into separate creates (mail.activity's create subscribes
+        the person once per activity: twice in one create breaks the followers'
+        unique key)."""
+        if not values:
             return
+        # The activities name their record: one read of the accounts' names for all
+        # of them, not one per activity (mail.activity's res_name).
+        partners = self.env["res.partner"].browse([v["res_id"] for v in values])
+        partners.mapped("display_name")
+        creates = []  # [({(account, user)}, [values])]
+        for vals in values:
+            key = (vals["res_id"], vals["user_id"])
+            target = next((c for c in creates if key not in c[0]), None)
+            if target is None:
+                target = (set(), [])
+                creates.append(target)
+            target[0].add(key)
+            target[1].append(vals)
+        activities = self.env["mail.activity"].sudo()
+        for _keys, batch in creates:
+            # Reminders land in the reps' activity menus; no e-mail per reminder.
+            activities.with_context(mail_activity_quick_update=True).create(batch)
+
+    def _kam_refresh_reminders(self, partners, company, today, values, opened):
+        """The values of one open reminder per due account for its key account
+        manager in this company, of the channel its tier calls for; never a second
+        while a contact is planned for them (``opened``, of
+        ``_kam_open_activities``: kam.contact.evidence._kam_contact_activity_types).
+        ``values``: the batch's figures as just refreshed."""
         activity_types = company._kam_settings()["activity_types"]
-        contact_types = self.env["kam.contact.evidence"]._kam_contact_activity_types(
-            company
+        contact_types = set(
+            self.env["kam.contact.evidence"]._kam_contact_activity_types(company).ids
         )
-        already = self._kam_open_activities(due, contact_types)
+        planned = {
+            (pid, uid) for pid, uid, type_id in opened if type_id in contact_types
+        }
         model_id = self.env["ir.model"]._get_id("res.partner")
-        values = []
-        for partner in due:
-            activity_type = activity_types.get(partner.kam_tier)
-            if (partner.id, partner.kam_manager_id.id) in already or not activity_type:
+        result = []
+        for partner in partners:
+            vals = values[partner.id]
+            manager = vals["kam_manager_id"]
+            if not manager or not cadence.is_due(vals["kam_next_contact_date"], today):
                 continue
-            values.append(
+            activity_type = activity_types.get(vals["kam_tier"])
+            if (partner.id, manager) in planned or not activity_type:
+                continue
+            result.append(
                 {
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
-                    "user_id": partner.kam_manager_id.id,
-                    "date_deadline": partner.kam_next_contact_date,
+                    "user_id": manager,
+                    "date_deadline": vals["kam_next_contact_date"],
                     "summary": self.env._(
                         "Tier %(tier)s contact due (every %(days)s days)",
-                        tier=partner.kam_tier.upper(),
-                        days=partner.kam_cadence_days,
+                        tier=vals["kam_tier"].upper(),
+                        days=vals["kam_cadence_days"],
                     ),
                 }
             )
-        self._kam_create_activities(values)
+        return result
 
-    def _kam_refresh_feedback(self, partners, today):
-        """When revenue drops, ask the customer for feedback: one open request per
-        account and manager."""
-        declining = partners.filtered(
-            lambda p: p.kam_revenue_declining and p.kam_manager_id
-        )
-        activity_type = self.env.ref(
-            "kam_management.mail_activity_type_kam_feedback", raise_if_not_found=False
-        )
-        if not declining or not activity_type:
-            return
-        already = self._kam_open_activities(declining, activity_type)
+    def _kam_refresh_feedback(self, partners, today, values, opened):
+        """The values of a feedback request when revenue drops: one open request per
+        account and manager (``opened``, of ``_kam_open_activities``)."""
+        activity_type = self._kam_feedback_activity_type()
+        if not activity_type:
+            return []
+        asked = {
+            (pid, uid) for pid, uid, type_id in opened if type_id == activity_type.id
+        }
         model_id = self.env["ir.model"]._get_id("res.partner")
-        deadline = today + datetime.timedelta(days=activity_type.delay_count)
-        values = []
-        for partner in declining:
-            if (partner.id, partner.kam_manager_id.id) in already:
+        result = []
+        for partner in partners:
+            vals = values[partner.id]
+            manager = vals["kam_manager_id"]
+            if not (vals["kam_revenue_declining"] and manager):
                 continue
-            drop = round(abs(partner.kam_revenue_trend))
-            values.append(
+            if (partner.id, manager) in asked:
+                continue
+            drop = round(abs(vals["kam_revenue_trend"]))
+            result.append(
                 {
                     "res_model_id": model_id,
                     "res_id": partner.id,
                     "activity_type_id": activity_type.id,
-                    "user_id": partner.kam_manager_id.id,
-                    "date_deadline": deadline,
+                    "user_id": manager,
+                    "date_deadline": today
+                    + datetime.timedelta(days=activity_type.delay_count),
                     "summary": self.env._(
                         "Revenue down %(drop)s%%: ask for feedback", drop=drop
                     ),
                 }
             )
-        self._kam_create_activities(values)
+        return result
 
     # -- what people change between two runs
     @api.model

@@ -185,6 +185,22 @@ class ResCompany(models.Model):
         help="The day the daily job last cleared the figures of partners who are no "
         "accounts (any more).",
     )
+    # Where the daily job stands (kam.refresh._kam_cron_daily): each batch starts
+    # after the last account the previous one refreshed that day, instead of
+    # scanning again every account refreshed before it.
+    kam_refresh_cursor = fields.Integer(
+        "Daily Job Position",
+        readonly=True,
+        copy=False,
+        help="The last account the daily job refreshed on the day below.",
+    )
+    kam_refresh_cursor_date = fields.Date(
+        "Daily Job Position On", readonly=True, copy=False
+    )
+    # The profiles (industry, territory, size) of the tier A accounts with their
+    # number, taken with the benchmark: the look-alikes of the day compare with
+    # them (kam.refresh._kam_refresh_lookalikes).
+    kam_tier_a_profiles = fields.Json("Tier A Profiles", readonly=True, copy=False)
 
     @api.model
     def _kam_default_activity_type(self, kind):
@@ -398,13 +414,25 @@ class ResCompany(models.Model):
             },
         }
 
+    def _kam_refresh_position(self, today):
+        """The id after which the daily job goes on today (0: from the start)."""
+        self.ensure_one()
+        return self.kam_refresh_cursor if self.kam_refresh_cursor_date == today else 0
+
+    def _kam_move_refresh_position(self, today, last_id):
+        # super(): the job's own bookkeeping, it does not requeue the accounts.
+        return super().write(
+            {"kam_refresh_cursor": last_id, "kam_refresh_cursor_date": today}
+        )
+
     def _kam_mark_accounts_checked(self, today):
         # super(): a date of the job's, it does not requeue the accounts.
         return super().write({"kam_accounts_checked_date": today})
 
     def _kam_refresh_benchmarks(self, today, force=False):
         """Compute each company's tier A benchmark once a day, from its own sales to
-        its accounts in its currency: one aggregate query per company, whatever the
+        its accounts in its currency, and the profiles of its tier A accounts for
+        the day's look-alikes: two aggregate queries per company, whatever the
         number of accounts."""
         todo = self if force else self.filtered(lambda c: c.kam_benchmark_date != today)
         self.env.flush_all()
@@ -414,8 +442,13 @@ class ResCompany(models.Model):
                 company.kam_benchmark_method or tiering.BENCHMARK_TOP,
                 company.kam_benchmark_top_n,
             )
+            profiles = self.env["kam.refresh"]._kam_tier_a_profile_counts(company)
             # super(): the benchmark is derived data, it does not requeue the accounts.
             super(ResCompany, company.sudo()).write(
-                {"kam_benchmark_revenue": bench, "kam_benchmark_date": today}
+                {
+                    "kam_benchmark_revenue": bench,
+                    "kam_benchmark_date": today,
+                    "kam_tier_a_profiles": profiles,
+                }
             )
         return True

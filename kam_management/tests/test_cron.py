@@ -91,14 +91,17 @@ class TestDailyJob(KamCase):
         accounts = self.Partner.search(self.Partner._kam_account_domain())
         total = len(accounts)
         remaining = self.Partner._cron_kam_daily(batch_size=2)
-        self.assertEqual(remaining, total - 2)
+        # The accounts left, counted up to ten batches ahead (the cron's progress).
+        self.assertEqual(remaining, min(total - 2, 10 * 2))
         done = self.Partner.search_count(
             self.Partner._kam_account_domain() + [("kam_refresh_date", "=", self.today)]
         )
         self.assertEqual(done, 2)
-        # A crash between batches loses nothing: the next run only takes the rest.
+        # A crash between batches loses nothing: the next run only takes the rest;
+        # a full batch is always followed by one more call (its sweep finds any
+        # account left behind), the last one refreshes less than a batch.
         runs = self._refresh_all(batch_size=7)
-        self.assertEqual(runs, -(-(total - 2) // 7) or 1)
+        self.assertEqual(runs, (total - 2) // 7 + 1)
         self.assertFalse(
             self.Partner.search_count(
                 self.Partner._kam_account_domain()
@@ -106,6 +109,44 @@ class TestDailyJob(KamCase):
             )
         )
         self.assertEqual(len(self._reminders(self.a_account | self.d_account)), 2)
+
+    def test_batches_go_on_from_where_the_last_one_stopped(self):
+        """Each batch starts after the last account the one before refreshed that
+        day (the company's position), not by scanning again the accounts refreshed
+        before it; an account queued again below the position (its refresh date
+        cleared) is still refreshed the same day, by the sweep at the end."""
+        accounts = self.Partner.search(self.Partner._kam_account_domain(), order="id")
+        self.Partner._cron_kam_daily(batch_size=3)
+        self.assertEqual(self.company.kam_refresh_cursor, accounts[2].id)
+        self.assertEqual(self.company.kam_refresh_cursor_date, self.today)
+        self.Partner._cron_kam_daily(batch_size=3)
+        self.assertEqual(self.company.kam_refresh_cursor, accounts[5].id)
+        self._refresh_all(batch_size=3)
+        self.assertEqual(self.company.kam_refresh_cursor, accounts[-1].id)
+        # Queued again below the position: found by the sweep.
+        accounts[1].kam_refresh_date = False
+        self.assertEqual(self._refresh_all(batch_size=3), 1)
+        self.assertEqual(accounts[1].kam_refresh_date, self.today)
+        # The next day starts from the beginning.
+        with freeze_time(self.today + datetime.timedelta(days=1)):
+            self.Partner._cron_kam_daily(batch_size=3)
+            self.assertEqual(self.company.kam_refresh_cursor, accounts[2].id)
+
+    def test_reminder_and_feedback_for_the_same_manager(self):
+        """A due account whose revenue drops gets both a reminder and a feedback
+        request for its manager in one batch (mail.activity's create subscribes the
+        manager once per activity: two for one account in one create broke the
+        followers' unique key)."""
+        blue = self._account("Blue Co", self.rep)
+        self._sale(blue, 10_000)
+        self._sale(blue, 200_000, self.today - datetime.timedelta(days=400))
+        self._refresh_all()
+        feedback = self.env.ref("kam_management.mail_activity_type_kam_feedback")
+        activities = self._reminders(blue)
+        self.assertEqual(len(activities), 2)
+        self.assertEqual(activities.user_id, self.rep)
+        self.assertIn(feedback, activities.activity_type_id)
+        self.assertIn(self.rep.partner_id, blue.message_partner_ids)
 
     def test_cron_record_runs(self):
         cron = self.env.ref("kam_management.ir_cron_kam_daily")
