@@ -10,8 +10,6 @@ from .res_partner import KAM_HISTORY_FIELDS as HISTORY_FIELDS
 
 # The advisory lock of the daily job: one worker at a time.
 DAILY_JOB_LOCK = "kam_management.daily_refresh"
-# How far ahead the daily job counts the accounts it has left (in batches).
-REMAINING_COUNT_BATCHES = 10
 # Kanban highlight colours (web's palette) of each temperature.
 TEMPERATURE_COLORS = {"hot": 1, "warm": 2, "mild": 3, "cool": 4, "cold": 8, "none": 0}
 # What the refresh measures from the database, per account and company.
@@ -83,7 +81,9 @@ class KamRefresh(models.AbstractModel):
         """Refresh one batch of accounts not yet refreshed today, company after
         company; the cron runner calls it again while accounts remain. Running it
         twice, or again after a crash, only picks up the accounts that were not
-        refreshed: every batch is complete or absent."""
+        refreshed: every batch is complete or absent, and so is the company's
+        position it moves (``res.company.kam_refresh_cursor``, in the same
+        transaction)."""
         if not try_job_lock(self.env.cr, DAILY_JOB_LOCK):
             # Another worker (the cron, a manual run) is on it: it would write the
             # same batch and raise the same reminders.
@@ -102,25 +102,29 @@ class KamRefresh(models.AbstractModel):
         if companies.filtered(lambda c: c.kam_accounts_checked_date != today):
             self._kam_forget_non_accounts()
             companies.sudo()._kam_mark_accounts_checked(today)
-        done = 0
+        done = ahead = 0
         # First the accounts after each company's position (an index range: a batch
         # does not scan again the accounts refreshed before it); when those run
         # out, a sweep of those left below it (queued again since, or new accounts
-        # of an old partner).
+        # of an old partner). The search reads a batch further than it takes: what
+        # it sees beyond is the progress the cron reports.
         for sweep in (False, True):
             for company in companies:
-                if done >= batch_size:
+                need = batch_size - done
+                if need <= 0:
                     break
                 position = company._kam_refresh_position(today)
                 if sweep and not position:
                     continue
                 partners = self.env["res.partner"].sudo().with_company(company)
-                accounts = partners.search(
+                found = partners.search(
                     self._kam_pending_domain(company, today)
                     + [("id", "<=" if sweep else ">", position)],
-                    limit=batch_size - done,
+                    limit=need + batch_size,
                     order="id",
                 )
+                accounts = found[:need]
+                ahead += len(found) - len(accounts)
                 if not accounts:
                     continue
                 self.sudo().with_company(company)._kam_refresh_accounts(accounts, today)
@@ -129,39 +133,16 @@ class KamRefresh(models.AbstractModel):
                     company._kam_move_refresh_position(today, accounts[-1].id)
             if done >= batch_size:
                 break
-        remaining = 0
-        if done >= batch_size:
-            remaining = self._kam_count_remaining(companies, today, batch_size)
+        # After a full batch: the accounts seen beyond it (up to a batch), and at
+        # least one, so that the cron runner calls the job again and the sweep
+        # finds any account left below a position. An exact count would scan every
+        # account after every batch.
+        remaining = max(ahead, 1) if done >= batch_size else 0
         if not remaining:
             # Every account is refreshed: the day's compliance figures are final.
             self.env["kam.cadence.snapshot"]._kam_take_snapshot(today, companies)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
-
-    @api.model
-    def _kam_count_remaining(self, companies, today, batch_size):
-        """How many accounts the job has left after a full batch, for the cron's
-        progress: those after each company's position, counted up to
-        ``REMAINING_COUNT_BATCHES`` batches ahead (an exact count would scan every
-        account after every batch), and at least one, so that the cron runner
-        calls the job again and its sweep finds any account left below a
-        position."""
-        cap = REMAINING_COUNT_BATCHES * batch_size
-        remaining = 0
-        for company in companies:
-            remaining += (
-                self.env["res.partner"]
-                .sudo()
-                .with_company(company)
-                .search_count(
-                    self._kam_pending_domain(company, today)
-                    + [("id", ">", company._kam_refresh_position(today))],
-                    limit=cap,
-                )
-            )
-            if remaining >= cap:
-                return cap
-        return max(remaining, 1)
 
     # -- one batch of one company (self.env.company)
     def _kam_refresh_accounts(self, partners, today):
@@ -601,10 +582,24 @@ class KamRefresh(models.AbstractModel):
         unique key)."""
         if not values:
             return
-        # The activities name their record: one read of the accounts' names for all
-        # of them, not one per activity (mail.activity's res_name).
+        # The stored fields mail.activity would compute one by one and write back
+        # in an UPDATE of their own (the document's model and name, the assignee's
+        # time zone, no done date) given with the values: one read of the
+        # accounts' names and one of the users' time zones for all of them.
         partners = self.env["res.partner"].browse([v["res_id"] for v in values])
-        partners.mapped("display_name")
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        users = self.env["res.users"].sudo().browse({v["user_id"] for v in values})
+        users.fetch(["tz"])
+        values = [
+            dict(
+                vals,
+                res_model="res.partner",
+                res_name=names[vals["res_id"]],
+                user_tz=users.browse(vals["user_id"]).tz or False,
+                date_done=False,
+            )
+            for vals in values
+        ]
         creates = []  # [({(account, user)}, [values])]
         for vals in values:
             key = (vals["res_id"], vals["user_id"])
