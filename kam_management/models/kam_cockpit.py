@@ -462,11 +462,7 @@ class KamCockpit(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH accounts AS (%(accounts)s), people AS (
-                    SELECT pe.id, a.id AS account_id
-                      FROM res_partner pe
-                      JOIN accounts a ON a.id = pe.commercial_partner_id
-                ), spent AS (
+                WITH %(people)s, spent AS (
                     SELECT DISTINCT ON (pe.account_id, e.id) pe.account_id,
                            COALESCE(e.duration, 0) * 60 AS minutes
                       FROM calendar_event e
@@ -496,7 +492,7 @@ class KamCockpit(models.AbstractModel):
              LEFT JOIN per_account t ON t.account_id = a.id
               GROUP BY a.is_key, a.bought
                 """,
-                accounts=accounts,
+                people=self._kam_people_sql(accounts),
                 start=datetime.datetime.combine(start, datetime.time.min),
                 now=now,
                 minutes=company.kam_activity_minutes,
@@ -521,6 +517,21 @@ class KamCockpit(models.AbstractModel):
             row["hours"] = round(row["minutes"] / 60.0, 1)
             row["domain"] = accounts_domain + class_domains[row["klass"]]
         return rows
+
+    @api.model
+    def _kam_people_sql(self, accounts):
+        """The head of a WITH clause: ``accounts`` (the given select, with an ``id``
+        column) and ``people``, every partner of those accounts (the account and
+        its contacts) with its ``account_id``. The time pyramid and the trips count
+        what happened with an account's people."""
+        return SQL(
+            """accounts AS (%s), people AS (
+                    SELECT pe.id, a.id AS account_id
+                      FROM res_partner pe
+                      JOIN accounts a ON a.id = pe.commercial_partner_id
+                )""",
+            accounts,
+        )
 
     @api.model
     def _kam_cockpit_pyramid_domains(self):
@@ -741,11 +752,7 @@ class KamCockpit(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH accounts AS (%(accounts)s), people AS (
-                    SELECT pe.id, a.id AS account_id
-                      FROM res_partner pe
-                      JOIN accounts a ON a.id = pe.commercial_partner_id
-                ), meetings AS (
+                WITH %(people)s, meetings AS (
                     SELECT e.user_id AS rep, e.start AS at, pe.account_id
                       FROM calendar_event e
                       JOIN calendar_event_res_partner_rel r
@@ -792,7 +799,7 @@ class KamCockpit(models.AbstractModel):
                  WHERE v.day >= %(first_day)s AND v.day <= %(today)s
               GROUP BY v.rep
                 """,
-                accounts=accounts,
+                people=self._kam_people_sql(accounts),
                 # A day's margin on both sides: the days are the reps', not UTC's.
                 start=datetime.datetime.combine(
                     start - datetime.timedelta(days=1), datetime.time.min

@@ -771,7 +771,12 @@ class KamRefresh(models.AbstractModel):
             )
         )
         self.env["res.partner"].invalidate_model(["kam_refresh_date"])
-        companies.sudo().write({"kam_benchmark_date": False})
+        # The benchmark and the tier A profiles are taken again, and the job starts
+        # from the first account (its fast path) rather than sweeping behind its
+        # position of the day.
+        companies.sudo().write(
+            {"kam_benchmark_date": False, "kam_refresh_cursor_date": False}
+        )
         cron = self.env.ref(
             "kam_management.ir_cron_kam_daily", raise_if_not_found=False
         )

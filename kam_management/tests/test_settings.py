@@ -20,8 +20,11 @@ class TestSettings(KamCase):
         self.assertFalse(
             account.kam_refresh_date, "a settings change queues the accounts"
         )
+        # The day's job starts again from the first account, not behind its position.
+        self.assertFalse(self.company.kam_refresh_cursor_date)
         self._refresh_all()
         self.assertEqual(account.kam_cadence_days, 14)
+        self.assertEqual(self.company.kam_refresh_cursor_date, self.today)
 
     def test_bad_settings_are_refused(self):
         for values in (
