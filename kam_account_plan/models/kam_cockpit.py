@@ -47,16 +47,11 @@ class KamCockpit(models.AbstractModel):
                 query.subselect(),
             )
         )
+        rows = self.env.cr.fetchall()
+        # After the fetch: the labels may take a query of their own (translations).
         roles = dict(stakeholders._fields["role"]._description_selection(self.env))
         changes = defaultdict(list)
-        for (
-            account_id,
-            status,
-            role,
-            role_at_plan,
-            name,
-            function,
-        ) in self.env.cr.fetchall():
+        for account_id, status, role, role_at_plan, name, function in rows:
             if status == logic.STAKEHOLDER_LEFT:
                 text = self.env._("%(contact)s left", contact=name)
             elif role_at_plan and role_at_plan != role:

@@ -115,7 +115,17 @@ class TestDailyJob(KamCase):
         day (the company's position), not by scanning again the accounts refreshed
         before it; an account queued again below the position (its refresh date
         cleared) is still refreshed the same day, by the sweep at the end."""
-        accounts = self.Partner.search(self.Partner._kam_account_domain(), order="id")
+        # Every account of every company to refresh (the demo's were refreshed on
+        # install), each company from its first account.
+        self.Partner.search([]).kam_refresh_date = False
+        self.env["res.company"].search([]).sudo().write(
+            {"kam_refresh_cursor_date": False}
+        )
+        refresh = self.env["kam.refresh"]
+        accounts = self.Partner.search(
+            refresh._kam_pending_domain(self.company, self.today), order="id"
+        )
+        self.assertGreater(len(accounts), 6)
         self.Partner._cron_kam_daily(batch_size=3)
         self.assertEqual(self.company.kam_refresh_cursor, accounts[2].id)
         self.assertEqual(self.company.kam_refresh_cursor_date, self.today)
