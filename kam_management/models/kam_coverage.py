@@ -483,6 +483,22 @@ class KamCoverage(models.AbstractModel):
             "is_watched": info["role"] in coverage.WATCHED_ROLES,
         }
 
+    @api.model
+    def _kam_coverage_names(self, summaries, partner_ids):
+        """``{partner id: name}`` of ``partner_ids``: the names ``summaries`` hold
+        (one dict shared by the summaries of a call, merged once), a read only for
+        those they lack."""
+        names = {}
+        merged = set()
+        for summary in summaries:
+            if id(summary["names"]) not in merged:
+                merged.add(id(summary["names"]))
+                names.update(summary["names"])
+        missing = self.env["res.partner"].sudo().browse(set(partner_ids) - set(names))
+        for partner in missing:
+            names[partner.id] = partner.name or ""
+        return names
+
     # -- the matrix
     @api.model
     def _kam_coverage_html(self, summary):
@@ -490,12 +506,9 @@ class KamCoverage(models.AbstractModel):
         columns, each cell coloured by recency) on a screen, a card per pair on a
         phone."""
         today = fields.Date.context_today(self)
-        names = {
-            partner.id: partner.name
-            for partner in self.env["res.partner"]
-            .sudo()
-            .browse({our for our, _their in summary["pairs"]} | set(summary["ours"]))
-        }
+        names = self._kam_coverage_names(
+            [summary], {our for our, _their in summary["pairs"]} | set(summary["ours"])
+        )
         theirs = sorted(
             summary["their"].items(),
             key=lambda item: (
@@ -602,19 +615,10 @@ class KamCoverage(models.AbstractModel):
         had no contact within the cadence, with the words the cockpit shows."""
         summaries = self._kam_coverage(accounts)
         single, silent = {}, {}
-        # The names the summaries hold; a query only for those they lack.
-        names = {}
         partner_ids = set()
-        merged = set()
         for summary in summaries.values():
             partner_ids |= set(summary["ours"]) | {t for _o, t in summary["pairs"]}
-            # One dict of names serves all the summaries of a call: merged once.
-            if id(summary["names"]) not in merged:
-                merged.add(id(summary["names"]))
-                names.update(summary["names"])
-        missing = self.env["res.partner"].sudo().browse(partner_ids - set(names))
-        for partner in missing:
-            names[partner.id] = partner.name or ""
+        names = self._kam_coverage_names(summaries.values(), partner_ids)
         for account_id, summary in summaries.items():
             if summary["klass"] in coverage.AT_RISK_CLASSES:
                 if summary["pairs"]:
