@@ -1,4 +1,5 @@
 import datetime
+import json
 from collections import Counter, defaultdict
 
 from odoo import api, fields, models
@@ -45,6 +46,8 @@ DERIVED_FIELDS = (
 )
 # The inputs people give, read by the derivation.
 INPUT_FIELDS = ("kam_manager_id", "kam_tier_override")
+# What an account's look-alike profile is made of (tiering.profile).
+PROFILE_FIELDS = ("industry_id", "country_id", "state_id", "kam_company_size")
 REFRESH_FIELDS = MEASURED_FIELDS + DERIVED_FIELDS
 
 
@@ -178,12 +181,13 @@ class KamRefresh(models.AbstractModel):
         self._kam_create_activities(activities)
 
     def _kam_read(self, partners):
-        """{account id: {field: value}} of the refresh's fields and inputs as stored
-        for the current company: one query, the values taken out of the jsonb
-        columns by PostgreSQL (``_field_to_sql``, as the ORM reads them), without
-        filling the ORM cache field by field. Many2one values are ids."""
+        """{account id: {field: value}} of the refresh's fields, its inputs and the
+        accounts' profiles as stored for the current company: one query, the values
+        taken out of the jsonb columns by PostgreSQL (``_field_to_sql``, as the ORM
+        reads them), without filling the ORM cache field by field. Many2one values
+        are ids."""
         model = partners.env["res.partner"]
-        fnames = REFRESH_FIELDS + INPUT_FIELDS
+        fnames = REFRESH_FIELDS + INPUT_FIELDS + PROFILE_FIELDS
         query = model._where_calc([("id", "in", partners.ids)], active_test=False)
         table = query.table
         self.env.cr.execute(
@@ -330,7 +334,7 @@ class KamRefresh(models.AbstractModel):
         ``res.company.kam_tier_a_profiles``), the batch's own as just derived: no
         scan of every account for every batch. ``current``: the batch's figures as
         stored before it (its accounts that were tier A leave the day's count)."""
-        profiles = self._kam_profiles(partners)
+        profiles = self._kam_profiles(values)
         counts = Counter(self._kam_day_tier_a_profiles(company))
         for pid, vals in (current or {}).items():
             if vals["kam_tier"] == "a":
@@ -361,17 +365,17 @@ class KamRefresh(models.AbstractModel):
             or []
         }
 
-    def _kam_profiles(self, partners):
-        partners.fetch(["industry_id", "country_id", "state_id", "kam_company_size"])
+    @api.model
+    def _kam_profiles(self, values):
+        """{account id: look-alike profile} from the accounts' ``values`` (as read
+        by ``_kam_read``)."""
         return {
-            partner.id: tiering.profile(
-                partner.industry_id.id,
-                (partner.country_id.id, partner.state_id.id)
-                if partner.country_id
-                else None,
-                partner.kam_company_size,
+            pid: tiering.profile(
+                vals["industry_id"],
+                (vals["country_id"], vals["state_id"]) if vals["country_id"] else None,
+                vals["kam_company_size"],
             )
-            for partner in partners
+            for pid, vals in values.items()
         }
 
     @api.model
@@ -398,6 +402,9 @@ class KamRefresh(models.AbstractModel):
         """Open an overdue spell (one cadence breach) for the managed accounts whose
         next contact is overdue, close the spell of those contacted since. Never a
         second breach for the same spell. Returns the breach rows for the history."""
+        note = self.env._(
+            "contact due on %(date)s (tier %(tier)s, every %(days)s days)"
+        )
         rows = []
         for partner in partners:
             vals = values[partner.id]
@@ -406,9 +413,6 @@ class KamRefresh(models.AbstractModel):
             )
             if cockpit.breach_starts(vals["kam_overdue_since"], overdue):
                 vals["kam_overdue_since"] = vals["kam_next_contact_date"]
-                next_date = vals["kam_next_contact_date"]
-                tier = (vals["kam_tier"] or "").upper()
-                days = vals["kam_cadence_days"]
                 rows.append(
                     {
                         "partner_id": partner.id,
@@ -416,13 +420,13 @@ class KamRefresh(models.AbstractModel):
                         "old_value": "in_time",
                         "new_value": "overdue",
                         "cause": "refresh",
-                        "cause_note": self.env._(
-                            "contact due on %(date)s (tier %(tier)s, every %(days)s "
-                            "days)",
-                            date=next_date,
-                            tier=tier,
-                            days=days,
-                        ),
+                        "cause_note": note
+                        % {
+                            "date": vals["kam_next_contact_date"],
+                            "tier": (vals["kam_tier"] or "").upper(),
+                            "days": vals["kam_cadence_days"],
+                        },
+                        "manager_id": vals["kam_manager_id"],
                     }
                 )
             elif vals["kam_overdue_since"] and not overdue:
@@ -438,8 +442,8 @@ class KamRefresh(models.AbstractModel):
         and a flush per group of changed fields: this is the hot path of the daily
         job, so the values go straight into the company's key of each field's jsonb
         column, as the ORM stores company-dependent fields (a value equal to the
-        field's empty value is removed, which reads as empty), one array per
-        column. Only system fields are written (no tracking, no user input) and the
+        field's empty value is removed, which reads as empty), from one JSON
+        document. Only system fields are written (no tracking, no user input) and the
         cache is invalidated after."""
         fnames = [f for f in REFRESH_FIELDS if f != "kam_refresh_date"]
         changed_ids, dated_ids = [], []
@@ -457,45 +461,46 @@ class KamRefresh(models.AbstractModel):
             return
         model = partners.env["res.partner"]
         key = str(self.env.company.id)
-        columns, assignments, arrays = [], [], []
-        for fname in fnames:
-            field = model._fields[fname]
-            column = SQL.identifier(fname)
-            columns.append(column)
-            empty = self._kam_empty_value(field)
-            arrays.append(
-                SQL(
-                    "%s::%s[]",
-                    [
-                        None
-                        if values[pid][fname] in (empty, None)
-                        else values[pid][fname]
-                        for pid in ids
-                    ],
-                    SQL(field._column_type[1]),
-                )
-            )
-            assignments.append(
-                SQL(
-                    "%(column)s = NULLIF(jsonb_strip_nulls(COALESCE(%(table)s, "
-                    "'{}'::jsonb) || jsonb_build_object(%(key)s, v.%(column)s)), "
-                    "'{}'::jsonb)",
-                    column=column,
-                    table=SQL.identifier("res_partner", fname),
-                    key=key,
-                )
-            )
+        empty = {fname: self._kam_empty_value(model._fields[fname]) for fname in fnames}
+        # The values as one JSON document, a row per account, typed back by
+        # PostgreSQL (json_to_recordset): cheaper to send than an array per column.
+        # An empty value is left out (NULL): it removes the company's key, which
+        # reads as empty, as the ORM stores it.
+        rows = []
+        for pid in ids:
+            row = {"id": pid}
+            for fname in fnames:
+                value = values[pid][fname]
+                if value is not None and value != empty[fname]:
+                    row[fname] = value
+            rows.append(row)
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE res_partner SET %(assignments)s
-                  FROM unnest(%(ids)s::int[], %(arrays)s) AS v(id, %(columns)s)
+                  FROM json_to_recordset(%(rows)s) AS v(id int4, %(columns)s)
                  WHERE res_partner.id = v.id
                 """,
-                assignments=SQL(", ").join(assignments),
-                ids=ids,
-                arrays=SQL(", ").join(arrays),
-                columns=SQL(", ").join(columns),
+                assignments=SQL(", ").join(
+                    SQL(
+                        "%(column)s = NULLIF(jsonb_strip_nulls(COALESCE(%(table)s, "
+                        "'{}'::jsonb) || jsonb_build_object(%(key)s, v.%(column)s)), "
+                        "'{}'::jsonb)",
+                        column=SQL.identifier(fname),
+                        table=SQL.identifier("res_partner", fname),
+                        key=key,
+                    )
+                    for fname in fnames
+                ),
+                rows=json.dumps(rows, default=str),
+                columns=SQL(", ").join(
+                    SQL(
+                        "%s %s",
+                        SQL.identifier(fname),
+                        SQL(model._fields[fname]._column_type[1]),
+                    )
+                    for fname in fnames
+                ),
             )
         )
         # What depends on them (overdue flag, the deals' related fields) follows.
@@ -514,26 +519,26 @@ class KamRefresh(models.AbstractModel):
             }
 
         changes = cockpit.history_changes(snapshot(current), snapshot(values))
-        # The numbers are formatted first: the translation extractor reads the
-        # arguments of self.env._() as plain expressions.
+        # The note translated once for the batch, filled in for each move; the
+        # numbers formatted as in the note of every other cause.
+        note = self.env._("revenue 12 months %(revenue)s vs benchmark %(benchmark)s")
         benchmark = f"{settings['benchmark'] or 0.0:,.0f}"
-        rows = []
-        for account_id, kind, old, new in changes:
-            revenue_12m = f"{values[account_id]['kam_revenue_12m']:,.0f}"
-            rows.append(
-                {
-                    "partner_id": account_id,
-                    "kind": kind,
-                    "old_value": old,
-                    "new_value": new,
-                    "cause": "refresh",
-                    "cause_note": self.env._(
-                        "revenue 12 months %(revenue)s vs benchmark %(benchmark)s",
-                        revenue=revenue_12m,
-                        benchmark=benchmark,
-                    ),
-                }
-            )
+        rows = [
+            {
+                "partner_id": account_id,
+                "kind": kind,
+                "old_value": old,
+                "new_value": new,
+                "cause": "refresh",
+                "cause_note": note
+                % {
+                    "revenue": f"{values[account_id]['kam_revenue_12m']:,.0f}",
+                    "benchmark": benchmark,
+                },
+                "manager_id": values[account_id]["kam_manager_id"],
+            }
+            for account_id, kind, old, new in changes
+        ]
         self.env["kam.account.history"]._kam_record(rows + breaches)
 
     def _kam_feedback_activity_type(self):
