@@ -446,14 +446,20 @@ class KamRefresh(models.AbstractModel):
         document. Only system fields are written (no tracking, no user input) and the
         cache is invalidated after."""
         fnames = [f for f in REFRESH_FIELDS if f != "kam_refresh_date"]
-        changed_ids, dated_ids = [], []
+        changed_ids, dated_ids, moved = [], [], set()
         for pid in partners.ids:
-            if any(values[pid][f] != current[pid][f] for f in fnames):
+            old, new = current[pid], values[pid]
+            fields_moved = [f for f in fnames if new[f] != old[f]]
+            if fields_moved:
                 changed_ids.append(pid)
-            elif values[pid]["kam_refresh_date"] != current[pid]["kam_refresh_date"]:
+                moved.update(fields_moved)
+            elif new["kam_refresh_date"] != old["kam_refresh_date"]:
                 dated_ids.append(pid)
-        # Most days most accounts only get their refresh date: a one-column UPDATE.
-        self._kam_store_rows(partners, values, changed_ids, REFRESH_FIELDS)
+        # Only the columns some account's figure moved in (the scores of a company
+        # that rates nobody never do), and most days most accounts only get their
+        # refresh date: a one-column UPDATE.
+        columns = [f for f in REFRESH_FIELDS if f in moved or f == "kam_refresh_date"]
+        self._kam_store_rows(partners, values, changed_ids, columns)
         self._kam_store_rows(partners, values, dated_ids, ("kam_refresh_date",))
 
     def _kam_store_rows(self, partners, values, ids, fnames):
@@ -587,12 +593,17 @@ class KamRefresh(models.AbstractModel):
         unique key)."""
         if not values:
             return
-        # The stored fields mail.activity would compute one by one and write back
-        # in an UPDATE of their own (the document's model and name, the assignee's
-        # time zone, no done date) given with the values: one read of the
-        # accounts' names and one of the users' time zones for all of them.
-        partners = self.env["res.partner"].browse([v["res_id"] for v in values])
-        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        # The stored fields mail.activity computes (the document's model and name,
+        # the assignee's time zone, no done date) given with the values: one read
+        # of the accounts' names and one of the users' time zones for all of them.
+        # An account's name is its stored complete name (what its display name is
+        # made of, without computing that for each).
+        partners = self.env["res.partner"].browse({v["res_id"] for v in values})
+        partners.fetch(["complete_name"])
+        names = {
+            partner.id: (partner.complete_name or "").strip() or partner.display_name
+            for partner in partners
+        }
         users = self.env["res.users"].sudo().browse({v["user_id"] for v in values})
         users.fetch(["tz"])
         values = [
@@ -615,9 +626,17 @@ class KamRefresh(models.AbstractModel):
             target[0].add(key)
             target[1].append(vals)
         activities = self.env["mail.activity"].sudo()
+        given = [activities._fields[f] for f in ("res_name", "user_tz", "date_done")]
         for _keys, batch in creates:
             # Reminders land in the reps' activity menus; no e-mail per reminder.
-            activities.with_context(mail_activity_quick_update=True).create(batch)
+            created = activities.with_context(mail_activity_quick_update=True).create(
+                batch
+            )
+            # mail.activity's create still queues those fields to be computed (the
+            # ORM keeps only editable and precomputed fields from it), which would
+            # cost the next flush a compute per activity to find the same values.
+            for field in given:
+                self.env.remove_to_compute(field, created)
 
     def _kam_refresh_reminders(self, partners, company, today, values, opened):
         """The values of one open reminder per due account for its key account

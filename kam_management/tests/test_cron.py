@@ -158,6 +158,28 @@ class TestDailyJob(KamCase):
         self.assertIn(feedback, activities.activity_type_id)
         self.assertIn(self.rep.partner_id, blue.message_partner_ids)
 
+    def test_reminders_are_stored_as_mail_activity_computes_them(self):
+        """The job gives the document's name, the assignee's time zone and no done
+        date with the reminders and spares mail.activity computing them again: what
+        is stored is what mail.activity computes."""
+        self.rep.tz = "Asia/Shanghai"
+        blue = self._account("Blue Co", self.rep)
+        self._refresh_all()
+        activities = self._reminders(blue)
+        self.assertTrue(activities)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.env.cr.execute(
+            "SELECT res_name, user_tz, date_done FROM mail_activity WHERE id = ANY(%s)",
+            [activities.ids],
+        )
+        self.assertEqual(
+            set(self.env.cr.fetchall()), {(blue.display_name, "Asia/Shanghai", None)}
+        )
+        # What mail.activity's own compute finds.
+        activities._compute_res_name()
+        self.assertEqual(set(activities.mapped("res_name")), {blue.display_name})
+
     def test_cron_record_runs(self):
         cron = self.env.ref("kam_management.ir_cron_kam_daily")
         self.assertTrue(cron.active)
