@@ -9,7 +9,9 @@ the SQL queries of
 - the daily job on that same sample, for a like-for-like comparison.
 
 Everything happens in one transaction that is rolled back: the database is left as it
-was.
+was. With ``--commit`` each batch is committed, as Odoo's cron runner does (what the
+batches update no longer piles up in one transaction), and the data stays: use it on a
+database made for it, as ``compare_kam_cron.py`` does.
 
     $ODOO_PYTHON benchmarks/bench_kam_cron.py -d DB [--partners 100000] [--sample 2000]
         [--companies 2]
@@ -176,9 +178,10 @@ def measure(env, label, function, rows):
     return result
 
 
-def job(env, domain_ids, batch_size, bench_companies):
+def job(env, domain_ids, batch_size, bench_companies, commit=False):
     """The cron's loop, restricted to the given accounts (the others are marked
-    fresh, in every company)."""
+    fresh, in every company). ``commit``: a commit after every batch, as Odoo's cron
+    runner does."""
     partner = env["res.partner"]
     today = _today(env)
     fresh = "%s::date"
@@ -194,7 +197,10 @@ def job(env, domain_ids, batch_size, bench_companies):
     batches = 0
     while True:
         batches += 1
-        if not partner._cron_kam_daily(batch_size=batch_size):
+        remaining = partner._cron_kam_daily(batch_size=batch_size)
+        if commit:
+            env.cr.commit()
+        if not remaining:
             return batches
 
 
@@ -254,6 +260,14 @@ def main():
     parser.add_argument(
         "--skip-naive", action="store_true", help="only the daily job on all accounts"
     )
+    parser.add_argument(
+        "--commit",
+        action="store_true",
+        help="commit after every batch, as the cron runner does: what a batch "
+        "updated is then out of the way of the next (pruned, HOT updates), but the "
+        "data stays; only on a database made for the benchmark "
+        "(compare_kam_cron.py makes its own)",
+    )
     args = parser.parse_args()
 
     with odoo_env(args.database) as env:
@@ -262,12 +276,17 @@ def main():
         partners, deals = build_data(
             env, args.partners, args.leads_per_partner, bench_companies
         )
+        kept = "committed with the batches" if args.commit else "rolled back at the end"
         print(
             f"data: {len(partners)} accounts, {deals} won deals, "
             f"{len(bench_companies)} compan{'y' if args.companies == 1 else 'ies'}"
             f" ({'per-company' if per_company(env) else 'one set of'} KAM fields), "
-            f"built in {time.perf_counter() - started:.1f} s (rolled back at the end)"
+            f"built in {time.perf_counter() - started:.1f} s ({kept})"
         )
+
+        def run(ids):
+            return job(env, ids, args.batch_size, bench_companies, args.commit)
+
         # Each account is refreshed once per company that may see it.
         per_account = len(bench_companies) if per_company(env) else 1
         sample = partners[: args.sample]
@@ -287,14 +306,14 @@ def main():
             measure(
                 env,
                 "daily job (same sample)",
-                lambda: job(env, sample.ids, args.batch_size, bench_companies),
+                lambda: run(sample.ids),
                 len(sample) * per_account,
             )
         reset(env, partners, bench_companies)
         measure(
             env,
             f"daily job (all {len(partners)})",
-            lambda: job(env, partners.ids, args.batch_size, bench_companies),
+            lambda: run(partners.ids),
             len(partners) * per_account,
         )
         # The next day: what every day after the first costs (few moves to record,
@@ -308,7 +327,7 @@ def main():
             measure(
                 env,
                 "daily job, next day (all)",
-                lambda: job(env, partners.ids, args.batch_size, bench_companies),
+                lambda: run(partners.ids),
                 len(partners) * per_account,
             )
 
