@@ -402,9 +402,6 @@ class KamRefresh(models.AbstractModel):
         """Open an overdue spell (one cadence breach) for the managed accounts whose
         next contact is overdue, close the spell of those contacted since. Never a
         second breach for the same spell. Returns the breach rows for the history."""
-        note = self.env._(
-            "contact due on %(date)s (tier %(tier)s, every %(days)s days)"
-        )
         rows = []
         for partner in partners:
             vals = values[partner.id]
@@ -420,12 +417,13 @@ class KamRefresh(models.AbstractModel):
                         "old_value": "in_time",
                         "new_value": "overdue",
                         "cause": "refresh",
-                        "cause_note": note
-                        % {
-                            "date": vals["kam_next_contact_date"],
-                            "tier": (vals["kam_tier"] or "").upper(),
-                            "days": vals["kam_cadence_days"],
-                        },
+                        "cause_note": self.env._(
+                            "contact due on %(date)s (tier %(tier)s, every %(days)s "
+                            "days)",
+                            date=vals["kam_next_contact_date"],
+                            tier=(vals["kam_tier"] or "").upper(),
+                            days=vals["kam_cadence_days"],
+                        ),
                         "manager_id": vals["kam_manager_id"],
                     }
                 )
@@ -525,26 +523,29 @@ class KamRefresh(models.AbstractModel):
             }
 
         changes = cockpit.history_changes(snapshot(current), snapshot(values))
-        # The note translated once for the batch, filled in for each move; the
-        # numbers formatted as in the note of every other cause.
-        note = self.env._("revenue 12 months %(revenue)s vs benchmark %(benchmark)s")
+        # The numbers are formatted first: the translation extractor reads the
+        # arguments of self.env._() as plain expressions. The note is translated
+        # for each move: self.env._() falls back to the source text when a
+        # translation does not format.
         benchmark = f"{settings['benchmark'] or 0.0:,.0f}"
-        rows = [
-            {
-                "partner_id": account_id,
-                "kind": kind,
-                "old_value": old,
-                "new_value": new,
-                "cause": "refresh",
-                "cause_note": note
-                % {
-                    "revenue": f"{values[account_id]['kam_revenue_12m']:,.0f}",
-                    "benchmark": benchmark,
-                },
-                "manager_id": values[account_id]["kam_manager_id"],
-            }
-            for account_id, kind, old, new in changes
-        ]
+        rows = []
+        for account_id, kind, old, new in changes:
+            revenue_12m = f"{values[account_id]['kam_revenue_12m']:,.0f}"
+            rows.append(
+                {
+                    "partner_id": account_id,
+                    "kind": kind,
+                    "old_value": old,
+                    "new_value": new,
+                    "cause": "refresh",
+                    "cause_note": self.env._(
+                        "revenue 12 months %(revenue)s vs benchmark %(benchmark)s",
+                        revenue=revenue_12m,
+                        benchmark=benchmark,
+                    ),
+                    "manager_id": values[account_id]["kam_manager_id"],
+                }
+            )
         self.env["kam.account.history"]._kam_record(rows + breaches)
 
     def _kam_feedback_activity_type(self):
