@@ -5,7 +5,7 @@ the group; the daily job and the computes stay the only writers."""
 import datetime
 import math
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import KamCase
@@ -166,6 +166,56 @@ class TestSystemFields(KamCase):
         self.assertFalse(self.mine.kam_refresh_date, "queued for the next refresh")
         self._refresh_all()
         self.assertEqual(self.mine.kam_revenue_12m, 50000)
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyJobFields(KamCase):
+    """What the daily job keeps on the company (the benchmark, its position of the
+    day, the tier A profiles of the look-alikes) is written by the job only: a rep
+    or a director cannot write, import or copy it (companies are the
+    administrators' in Odoo, and none is ever copied)."""
+
+    JOB_FIELDS = {
+        "kam_benchmark_revenue": 1.0,
+        "kam_benchmark_date": "2000-01-01",
+        "kam_accounts_checked_date": "2000-01-01",
+        "kam_refresh_cursor": 10**6,
+        "kam_refresh_cursor_date": "2099-01-01",
+        "kam_tier_a_profiles": [[False, False, False, False, 10**6]],
+    }
+
+    def test_rep_and_director_cannot_write_the_jobs_fields(self):
+        self._refresh_all()
+        company = self.company
+        before = company.read(list(self.JOB_FIELDS))[0]
+        for user in (self.rep, self.director):
+            for fname, value in self.JOB_FIELDS.items():
+                with self.subTest(user=user.login, field=fname):
+                    with self.assertRaises(AccessError):
+                        company.with_user(user).write({fname: value})
+                    with self.assertRaises(AccessError):
+                        company.with_user(user).web_save({fname: value}, {})
+                    # Odoo copies no company at all.
+                    with self.assertRaises(UserError):
+                        company.with_user(user).copy({fname: value})
+            result = (
+                self.env["res.company"]
+                .with_user(user)
+                .load(
+                    ["id", "name", *self.JOB_FIELDS],
+                    [
+                        [
+                            company.get_external_id().get(company.id) or "",
+                            company.name,
+                            *(str(v) for v in self.JOB_FIELDS.values()),
+                        ]
+                    ],
+                )
+            )
+            self.assertFalse(result["ids"], result["messages"])
+        company.invalidate_recordset()
+        self.assertEqual(company.read(list(self.JOB_FIELDS))[0], before)
+        self.assertEqual(company.kam_refresh_cursor_date, self.today)
 
 
 @tagged("post_install", "-at_install")
