@@ -37,10 +37,33 @@ class KamRevenue(models.AbstractModel):
         return SOURCE_MODELS.get(source) in self.env
 
     @api.model
-    def _kam_source_rows(self, source):
+    def _kam_members(self, partner_ids):
+        """SQL of an array of ``partner_ids`` and their contacts (the partners whose
+        commercial partner they are): what a source's documents point at."""
+        return SQL(
+            "ARRAY(SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))",
+            list(partner_ids),
+        )
+
+    @api.model
+    def _kam_source_rows(self, source, partner_ids=None):
         """SQL of the revenue rows of ``source``: (partner_id = commercial partner, day,
         amount, company_id, currency_id: the currency of the amount, NULL for the
-        currency of the company reading it)."""
+        currency of the company reading it). ``partner_ids``: only those of these
+        commercial partners (None: every one), filtered on the document's own
+        partner: PostgreSQL then looks up a batch's documents in that index. Joined
+        on the commercial partner instead, it may read every won deal to keep a few
+        (it cannot tell how many a batch has)."""
+
+        def of_members(alias, column):
+            if partner_ids is None:
+                return SQL("")
+            return SQL(
+                "AND %s = ANY(%s)",
+                SQL.identifier(alias, column),
+                self._kam_members(partner_ids),
+            )
+
         if source == "invoice" and self._kam_source_available(source):
             # amount_untaxed_signed is in the invoicing company's currency.
             return SQL(
@@ -53,7 +76,9 @@ class KamRevenue(models.AbstractModel):
                  WHERE m.state = 'posted'
                    AND m.move_type IN ('out_invoice', 'out_refund')
                    AND m.commercial_partner_id IS NOT NULL
-                """
+                   %s
+                """,
+                of_members("m", "partner_id"),
             )
         if source == "order" and self._kam_source_available(source):
             # Confirmed orders, untaxed, in the order's (pricelist's) currency.
@@ -65,7 +90,9 @@ class KamRevenue(models.AbstractModel):
                   FROM sale_order o
                   JOIN res_partner p ON p.id = o.partner_id
                  WHERE o.state = 'sale'
-                """
+                   %s
+                """,
+                of_members("o", "partner_id"),
             )
         # Won deals: the expected revenue is in the deal's company currency.
         return SQL(
@@ -77,7 +104,9 @@ class KamRevenue(models.AbstractModel):
               JOIN res_partner p ON p.id = l.partner_id
          LEFT JOIN res_company c ON c.id = l.company_id
              WHERE l.active AND l.date_closed IS NOT NULL
-            """
+               %s
+            """,
+            of_members("l", "partner_id"),
         )
 
     @api.model
@@ -141,7 +170,7 @@ class KamRevenue(models.AbstractModel):
                %(partners)s
             """,
             target=target,
-            rows=self._kam_source_rows(source),
+            rows=self._kam_source_rows(source, partner_ids),
             period=period,
             company=company.id,
             partners=partner_filter,
@@ -212,11 +241,11 @@ class KamRevenue(models.AbstractModel):
                   FROM crm_lead l
                   JOIN res_partner p ON p.id = l.partner_id
              LEFT JOIN crm_stage s ON s.id = l.stage_id
-                 WHERE l.active AND p.commercial_partner_id = ANY(%(ids)s)
+                 WHERE l.active AND l.partner_id = ANY(%(members)s)
                    AND (l.company_id = %(company)s OR l.company_id IS NULL)
                    AND NOT COALESCE(s.is_won, FALSE)
                 """,
-                ids=partners.ids,
+                members=self._kam_members(partners.ids),
                 company=company.id,
             )
         )

@@ -259,3 +259,35 @@ class TestDailyJob(KamCase):
         portal.partner_id.kam_refresh_date = False
         self._refresh_all()
         self.assertFalse(portal.partner_id.kam_tier, "users' partners are no accounts")
+
+    def test_deals_of_the_account_people_count_for_the_account(self):
+        # The revenue and the open deals of an account are those of its people too
+        # (a deal is made with a buyer, not with the company): each batch looks them
+        # up through the account's contacts, and never counts another account's.
+        account = self._account("People Co", self.rep)
+        buyer = self.Partner.create({"name": "Buyer", "parent_id": account.id})
+        assistant = self.Partner.create({"name": "Assistant", "parent_id": buyer.id})
+        neighbour = self._account("Neighbour Co")
+        self._sale(account, 10_000)
+        self._sale(buyer, 20_000)
+        self._sale(assistant, 5_000, self.today - datetime.timedelta(days=400))
+        self._sale(neighbour, 70_000)
+        prospect = self._account("Prospect Co")
+        self.env["crm.lead"].create(
+            {
+                "name": "Open deal",
+                "type": "opportunity",
+                "partner_id": self.Partner.create(
+                    {"name": "Prospect Buyer", "parent_id": prospect.id}
+                ).id,
+                "stage_id": self.open_stage.id,
+            }
+        )
+        self._refresh_all(batch_size=2)
+        self.assertAlmostEqual(account.kam_revenue_12m, 30_000)
+        self.assertAlmostEqual(account.kam_revenue_prev_12m, 5_000)
+        self.assertEqual(account.kam_purchase_count_12m, 2)
+        self.assertAlmostEqual(neighbour.kam_revenue_12m, 70_000)
+        self.assertTrue(prospect.kam_has_prospects)
+        self.assertEqual(prospect.kam_tier, "c", "an open deal makes a prospect C")
+        self.assertFalse(buyer.kam_tier, "the account's people are no accounts")

@@ -209,7 +209,11 @@ class TestMultiCompany(KamCase):
             days=[day1, day2],
         )
         revenue = self.registry["kam.revenue"]
-        with patch.object(revenue, "_kam_source_rows", lambda model, source: rows):
+
+        def source_rows(model, source, partner_ids=None):
+            return rows
+
+        with patch.object(revenue, "_kam_source_rows", source_rows):
             amounts = self.env["kam.revenue"]._kam_revenue_by_partner(
                 self.company2, self.today - datetime.timedelta(days=365), self.today
             )

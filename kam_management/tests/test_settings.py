@@ -1,5 +1,6 @@
 import math
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -103,3 +104,38 @@ class TestSettings(KamCase):
         self.assertEqual(mine[account.id], 1000)
         theirs = revenues._kam_revenue_by_partner(other, start, self.today, account.ids)
         self.assertEqual(theirs[account.id], 500)
+
+    def test_invoice_and_order_revenue_of_the_account_people(self):
+        # Where Invoicing and Sales are installed: the posted invoices and confirmed
+        # orders of an account's people count for the account, those of another
+        # account do not, for a batch as for every account.
+        if "sale.order" not in self.env:
+            self.skipTest("Sales is not installed in this database")
+        account = self._account("Ordering Co")
+        buyer = self.Partner.create({"name": "Orderer", "parent_id": account.id})
+        neighbour = self._account("Ordering Neighbour")
+        product = self.env["product.product"].create(
+            {"name": "KAM service", "type": "service", "invoice_policy": "order"}
+        )
+        for partner, price in ((account, 100.0), (buyer, 300.0), (neighbour, 500.0)):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "price_unit": price})
+                    ],
+                }
+            )
+            order.action_confirm()
+            order._create_invoices().action_post()
+        revenues = self.env["kam.revenue"]
+        for source in ("order", "invoice"):
+            batch = revenues._kam_revenue_by_partner(
+                self.company, None, self.today, account.ids, source
+            )
+            self.assertEqual(batch, {account.id: 400.0}, source)
+            every = revenues._kam_revenue_by_partner(
+                self.company, None, self.today, None, source
+            )
+            self.assertEqual(every[account.id], 400.0, source)
+            self.assertEqual(every[neighbour.id], 500.0, source)
