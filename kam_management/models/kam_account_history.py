@@ -93,54 +93,59 @@ class KamAccountHistory(models.Model):
         users = self.env["res.users"].browse({uid for uid in managers.values() if uid})
         users.fetch(["sale_team_id"])
         teams = {user.id: user.sale_team_id.id for user in users}
-        # The rows as JSON objects keyed by column: PostgreSQL types them by the
-        # table itself (json_populate_recordset) in one INSERT for the whole batch,
-        # which costs a fraction of the ORM's (100 rows a query) or of an array per
-        # column. The rows are a log the system writes, with no computed field and
+        # The rows as JSON objects keyed by column, with only what differs from row
+        # to row (a key left out is NULL): PostgreSQL types them by the table itself
+        # (json_populate_recordset) in one INSERT for the whole batch, which costs a
+        # fraction of the ORM's (100 rows a query) or of an array per column; what is
+        # the same for every row (the company, the audit columns) goes once, as a
+        # parameter. The rows are a log the system writes, with no computed field and
         # no default beyond the audit columns set here.
         now = fields.Datetime.to_string(fields.Datetime.now())
-        audit = {
+        records = []
+        for row in rows:
+            manager = managers[row["partner_id"]] or None
+            kind = row["kind"]
+            record = {
+                "partner_id": row["partner_id"],
+                "kind": kind,
+                "date": fields.Datetime.to_string(row["date"])
+                if row.get("date")
+                else None,
+                "old_value": row.get("old_value") or None,
+                "new_value": row.get("new_value") or None,
+                "old_label": self._kam_label(kind, row.get("old_value")) or None,
+                "new_label": self._kam_label(kind, row.get("new_value")) or None,
+                "cause": row.get("cause") or "manual",
+                "cause_note": row.get("cause_note") or None,
+                "manager_id": manager,
+                "team_id": teams.get(manager) or None,
+            }
+            records.append({key: value for key, value in record.items() if value})
+        common = {
+            "company_id": self.env.company.id,
             "create_uid": self.env.uid,
             "create_date": now,
             "write_uid": self.env.uid,
             "write_date": now,
         }
-        company_id = self.env.company.id
-        records = []
-        for row in rows:
-            manager = managers[row["partner_id"]] or None
-            kind = row["kind"]
-            records.append(
-                {
-                    "partner_id": row["partner_id"],
-                    "kind": kind,
-                    "date": fields.Datetime.to_string(row["date"])
-                    if row.get("date")
-                    else now,
-                    "old_value": row.get("old_value") or None,
-                    "new_value": row.get("new_value") or None,
-                    "old_label": self._kam_label(kind, row.get("old_value")) or None,
-                    "new_label": self._kam_label(kind, row.get("new_value")) or None,
-                    "cause": row.get("cause") or "manual",
-                    "cause_note": row.get("cause_note") or None,
-                    "manager_id": manager,
-                    "team_id": teams.get(manager) or None,
-                    "company_id": company_id,
-                    **audit,
-                }
-            )
-        columns = SQL(", ").join(SQL.identifier(column) for column in records[0])
+        # Every record has the same keys before the empty ones are left out.
+        varying = [column for column in record if column != "date"]
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO kam_account_history (%(columns)s)
-                SELECT %(columns)s
-                  FROM json_populate_recordset(NULL::kam_account_history, %(rows)s)
+                INSERT INTO kam_account_history (date, %(varying)s, %(common)s)
+                SELECT COALESCE(v.date, %(now)s::timestamp), %(values)s,
+                       %(common_values)s
+                  FROM json_populate_recordset(NULL::kam_account_history, %(rows)s) v
                 RETURNING id
                 """,
-                columns=columns,
-                rows=json.dumps(records),
+                varying=SQL(", ").join(SQL.identifier(c) for c in varying),
+                common=SQL(", ").join(SQL.identifier(c) for c in common),
+                now=now,
+                values=SQL(", ").join(SQL.identifier("v", c) for c in varying),
+                common_values=SQL(", ").join(SQL("%s", v) for v in common.values()),
+                rows=json.dumps(records, separators=(",", ":")),
             )
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
