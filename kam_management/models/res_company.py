@@ -57,7 +57,13 @@ KAM_COCKPIT_FIELDS = {"kam_activity_minutes", "kam_silence_days", "kam_nearby_km
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    # What the daily job keeps on the company (benchmark, position of the day, tier
+    # A profiles) is the system's, for a settings administrator too: the mixin
+    # refuses it to every caller outside superuser mode. The caller's values are
+    # checked at the top of write() below, before the accounts are queued.
+    _name = "res.company"
+    _inherit = ["res.company", "kam.system.fields.mixin"]
+    _kam_check_in_crud = False
 
     kam_revenue_source = fields.Selection(
         REVENUE_SOURCES,
@@ -374,7 +380,12 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._kam_check_values(vals) for vals in vals_list])
+
     def write(self, vals):
+        vals = self._kam_check_values(vals)
         res = super().write(vals)
         if KAM_REFRESH_FIELDS.intersection(vals):
             self.env["kam.refresh"]._kam_queue_refresh(self)

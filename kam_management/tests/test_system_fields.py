@@ -5,6 +5,7 @@ the group; the daily job and the computes stay the only writers."""
 import datetime
 import math
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -216,6 +217,66 @@ class TestCompanyJobFields(KamCase):
         company.invalidate_recordset()
         self.assertEqual(company.read(list(self.JOB_FIELDS))[0], before)
         self.assertEqual(company.kam_refresh_cursor_date, self.today)
+
+    def test_settings_administrator_cannot_write_the_jobs_fields(self):
+        # The companies are the administrators': they edit them and their settings,
+        # never what the job computed (here a KAM director who also administers the
+        # settings).
+        admin = self.env["res.users"].create(
+            {
+                "name": "Settings Admin",
+                "login": "kam_settings_admin",
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_system").id,
+                            self.env.ref("sales_team.group_sale_manager").id,
+                            self.env.ref("kam_management.group_kam_manager").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        self._refresh_all()
+        company = self.company
+        before = company.read(list(self.JOB_FIELDS))[0]
+        for fname, value in self.JOB_FIELDS.items():
+            with self.subTest(field=fname):
+                with self.assertRaises(AccessError):
+                    company.with_user(admin).write({fname: value})
+                with self.assertRaises(AccessError):
+                    company.with_user(admin).web_save({fname: value}, {})
+                with self.assertRaises(AccessError):
+                    self.env["res.company"].with_user(admin).create(
+                        {"name": "Forged Co", fname: value}
+                    )
+        result = (
+            self.env["res.company"]
+            .with_user(admin)
+            .load(
+                ["id", "name", *self.JOB_FIELDS],
+                [
+                    [
+                        company.get_external_id().get(company.id) or "",
+                        company.name,
+                        *(str(v) for v in self.JOB_FIELDS.values()),
+                    ]
+                ],
+            )
+        )
+        self.assertFalse(result["ids"], result["messages"])
+        company.invalidate_recordset()
+        self.assertEqual(company.read(list(self.JOB_FIELDS))[0], before)
+        # What is theirs they still write: the company, its KAM settings (the
+        # Settings screen, which shows the benchmark without writing it).
+        company.with_user(admin).write({"kam_silence_days": 45})
+        with Form(self.env["res.config.settings"].with_user(admin)) as settings:
+            settings.kam_cadence_a = 21
+        settings.save().execute()
+        self.assertEqual((company.kam_silence_days, company.kam_cadence_a), (45, 21))
+        self.assertEqual(company.kam_benchmark_revenue, before["kam_benchmark_revenue"])
+        other = self.env["res.company"].with_user(admin).create({"name": "New KAM Co"})
+        self.assertFalse(other.kam_benchmark_date)
 
 
 @tagged("post_install", "-at_install")
