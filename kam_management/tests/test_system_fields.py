@@ -185,6 +185,25 @@ class TestCompanyJobFields(KamCase):
         "kam_tier_a_profiles": [[False, False, False, False, 10**6]],
     }
 
+    def _assert_import_refused(self, company, user):
+        """An import (``load``) of the job's fields onto ``company`` by ``user``
+        imports nothing."""
+        result = (
+            self.env["res.company"]
+            .with_user(user)
+            .load(
+                ["id", "name", *self.JOB_FIELDS],
+                [
+                    [
+                        company.get_external_id().get(company.id) or "",
+                        company.name,
+                        *(str(v) for v in self.JOB_FIELDS.values()),
+                    ]
+                ],
+            )
+        )
+        self.assertFalse(result["ids"], result["messages"])
+
     def test_rep_and_director_cannot_write_the_jobs_fields(self):
         self._refresh_all()
         company = self.company
@@ -199,21 +218,7 @@ class TestCompanyJobFields(KamCase):
                     # Odoo copies no company at all.
                     with self.assertRaises(UserError):
                         company.with_user(user).copy({fname: value})
-            result = (
-                self.env["res.company"]
-                .with_user(user)
-                .load(
-                    ["id", "name", *self.JOB_FIELDS],
-                    [
-                        [
-                            company.get_external_id().get(company.id) or "",
-                            company.name,
-                            *(str(v) for v in self.JOB_FIELDS.values()),
-                        ]
-                    ],
-                )
-            )
-            self.assertFalse(result["ids"], result["messages"])
+            self._assert_import_refused(company, user)
         company.invalidate_recordset()
         self.assertEqual(company.read(list(self.JOB_FIELDS))[0], before)
         self.assertEqual(company.kam_refresh_cursor_date, self.today)
@@ -250,21 +255,7 @@ class TestCompanyJobFields(KamCase):
                     self.env["res.company"].with_user(admin).create(
                         {"name": "Forged Co", fname: value}
                     )
-        result = (
-            self.env["res.company"]
-            .with_user(admin)
-            .load(
-                ["id", "name", *self.JOB_FIELDS],
-                [
-                    [
-                        company.get_external_id().get(company.id) or "",
-                        company.name,
-                        *(str(v) for v in self.JOB_FIELDS.values()),
-                    ]
-                ],
-            )
-        )
-        self.assertFalse(result["ids"], result["messages"])
+        self._assert_import_refused(company, admin)
         company.invalidate_recordset()
         self.assertEqual(company.read(list(self.JOB_FIELDS))[0], before)
         # What is theirs they still write: the company, its KAM settings (the
