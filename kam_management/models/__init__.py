@@ -7,6 +7,7 @@ from . import res_partner
 from . import kam_revenue
 from . import kam_contact_evidence
 from . import kam_refresh
+from . import kam_bulk_activity
 from . import mail_activity
 from . import crm_lead
 from . import kam_account_history

@@ -587,57 +587,8 @@ class KamRefresh(models.AbstractModel):
         return set(self.env.cr.fetchall())
 
     def _kam_create_activities(self, values):
-        """Create the activities of ``values`` in as few creates as possible: one,
-        unless an account gets two for the same person (a reminder and a feedback
-        request), which go into separate creates (mail.activity's create subscribes
-        the person once per activity: twice in one create breaks the followers'
-        unique key)."""
-        if not values:
-            return
-        # The stored fields mail.activity computes (the document's model and name,
-        # the assignee's time zone, no done date) given with the values: one read
-        # of the accounts' names and one of the users' time zones for all of them.
-        # An account's name is its stored complete name (what its display name is
-        # made of, without computing that for each).
-        partners = self.env["res.partner"].browse({v["res_id"] for v in values})
-        partners.fetch(["complete_name"])
-        names = {
-            partner.id: (partner.complete_name or "").strip() or partner.display_name
-            for partner in partners
-        }
-        users = self.env["res.users"].sudo().browse({v["user_id"] for v in values})
-        users.fetch(["tz"])
-        values = [
-            dict(
-                vals,
-                res_model="res.partner",
-                res_name=names[vals["res_id"]],
-                user_tz=users.browse(vals["user_id"]).tz or False,
-                date_done=False,
-            )
-            for vals in values
-        ]
-        creates = []  # [({(account, user)}, [values])]
-        for vals in values:
-            key = (vals["res_id"], vals["user_id"])
-            target = next((c for c in creates if key not in c[0]), None)
-            if target is None:
-                target = (set(), [])
-                creates.append(target)
-            target[0].add(key)
-            target[1].append(vals)
-        activities = self.env["mail.activity"].sudo()
-        given = [activities._fields[f] for f in ("res_name", "user_tz", "date_done")]
-        for _keys, batch in creates:
-            # Reminders land in the reps' activity menus; no e-mail per reminder.
-            created = activities.with_context(mail_activity_quick_update=True).create(
-                batch
-            )
-            # mail.activity's create still queues those fields to be computed (the
-            # ORM keeps only editable and precomputed fields from it), which would
-            # cost the next flush a compute per activity to find the same values.
-            for field in given:
-                self.env.remove_to_compute(field, created)
+        """Create the batch's reminders and feedback requests (kam.bulk.activity)."""
+        return self.env["kam.bulk.activity"]._kam_create(values)
 
     def _kam_refresh_reminders(self, partners, company, today, values, opened):
         """The values of one open reminder per due account for its key account
