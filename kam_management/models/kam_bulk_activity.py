@@ -5,9 +5,11 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.mail.models.mail_activity import MailActivity as MailActivityBase
+from odoo.addons.mail.models.mail_followers import Followers as MailFollowersBase
+from odoo.addons.mail.models.mail_thread import MailThread
 
-# The methods between a create of mail.activity and its table: while only the ORM
-# and mail define them, the job's INSERT does what they would.
+# The methods between a create and its table: while only the ORM and mail define
+# them for a model, one INSERT does what they would.
 CREATE_METHODS = (
     "create",
     "_create",
@@ -15,7 +17,14 @@ CREATE_METHODS = (
     "_add_missing_default_values",
     "_add_precomputed_values",
 )
-CREATE_DEFINERS = (models.BaseModel, MailActivityBase)
+# mail's way from a subscription to the followers' table.
+SUBSCRIBE_METHODS = {
+    "res.partner": (MailThread, ("message_subscribe", "_message_subscribe")),
+    "mail.followers": (
+        MailFollowersBase,
+        ("_insert_followers", "_add_default_followers", "_add_followers"),
+    ),
+}
 # The columns the ORM fills itself on every create.
 AUDIT_COLUMNS = ("id", *models.LOG_ACCESS_COLUMNS)
 
@@ -27,13 +36,14 @@ class KamBulkActivity(models.AbstractModel):
     the cache, its followers) was most of a first-run batch (benchmarks/
     bench_kam_cron.py, README). It does what that create does for them:
     mail.activity's defaults (asked once for the batch), the assignees following
-    their accounts (``message_subscribe``, as mail does), their activity menus told
-    (bus), what depends on activities marked modified. No e-mail, as before
-    (mail_activity_quick_update).
+    their accounts with mail's default subtypes (one more INSERT), their activity
+    menus told (bus), what depends on activities and followers marked modified. No
+    e-mail, as before (mail_activity_quick_update).
 
-    When another module extends mail.activity's create, or gives it a stored field
-    the ``INSERT`` would not fill, the activities go through the ORM's create
-    instead: no extension is skipped (``_kam_insert_supported``)."""
+    When another module extends mail.activity's create (or the followers' own, or
+    the subscription), or gives them a stored field the ``INSERT`` would not fill,
+    they go through Odoo's create and ``message_subscribe`` instead: no extension is
+    skipped (``_kam_insert_supported``, ``_kam_follow_supported``)."""
 
     _name = "kam.bulk.activity"
     _description = "Key account activities of the daily job"
@@ -79,24 +89,34 @@ class KamBulkActivity(models.AbstractModel):
     @api.model
     def _kam_insert_supported(self, values):
         """Whether one INSERT does all that mail.activity's create would do with
-        ``values``: nothing but the ORM and mail between the create and the table,
-        every stored computed field given, no default outside the table's columns
-        (a many2many), no column holding several values (translated,
+        ``values``."""
+        return self._kam_may_insert(
+            "mail.activity", MailActivityBase, set().union(*values)
+        )
+
+    @api.model
+    def _kam_may_insert(self, model_name, base, given, relations=()):
+        """Whether an INSERT of the columns ``given`` (and the many2many
+        ``relations``) into ``model_name``'s table does all that its create would:
+        nothing but the ORM and ``base`` (mail's class) between the create and the
+        table, every stored computed field given, no default outside the table's
+        columns (a many2many), no column holding several values (translated,
         company-dependent)."""
-        activities = self.env["mail.activity"]
-        for cls in type(activities).__mro__:
-            if cls in CREATE_DEFINERS:
+        model = self.env[model_name]
+        for cls in type(model).__mro__:
+            if cls in (models.BaseModel, base):
                 continue
             if any(name in vars(cls) for name in CREATE_METHODS):
                 return False
-        given = set().union(*values)
-        for field in activities._fields.values():
+        for field in model._fields.values():
             if not field.store or field.name in AUDIT_COLUMNS:
                 continue
             if field.compute and field.name not in given:
                 return False
             if not field.column_type:
-                if field.name in given or field.default:
+                if field.name not in relations and (
+                    field.name in given or field.default
+                ):
                     return False
             elif field.column_type[0] == "jsonb":
                 return False
@@ -129,42 +149,65 @@ class KamBulkActivity(models.AbstractModel):
                 if value is not None:
                     row[field.name] = value
             rows.append(row)
-        names = [field.name for field in written]
-        now = self.env.cr.now()
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO mail_activity (%(columns)s, create_uid, create_date,
-                                           write_uid, write_date)
-                SELECT %(values)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM json_populate_recordset(NULL::mail_activity, %(rows)s) v
-                RETURNING id, res_id, user_id, date_deadline
-                """,
-                columns=SQL(", ").join(SQL.identifier(name) for name in names),
-                values=SQL(", ").join(SQL.identifier("v", name) for name in names),
-                uid=self.env.uid,
-                now=now,
-                rows=json.dumps(rows, separators=(",", ":"), default=str),
-            )
+        created = self._kam_insert_rows(
+            activities,
+            [field.name for field in written],
+            rows,
+            ("id", "res_id", "user_id", "date_deadline"),
         )
-        created = self.env.cr.fetchall()
         records = activities.browse([row[0] for row in created])
-        self._kam_created(records, names)
+        self._kam_created(records, [field.name for field in written])
         self._kam_subscribe(created)
         self._kam_notify(created)
         return records.with_env(self.env)
 
     @api.model
+    def _kam_insert_rows(self, model, names, rows, returning, conflict=None):
+        """INSERT ``rows`` (dicts of the columns ``names``: a key left out is
+        NULL) into the table of ``model``, with its audit columns, as one JSON
+        document typed by the table itself; return the ``returning`` columns of the
+        new rows. ``conflict``: an ``ON CONFLICT`` clause."""
+        audit = {}
+        if model._log_access:
+            now = self.env.cr.now()
+            audit = dict.fromkeys(("create_uid", "write_uid"), self.env.uid)
+            audit.update(dict.fromkeys(("create_date", "write_date"), now))
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO %(table)s (%(columns)s)
+                SELECT %(values)s
+                  FROM json_populate_recordset(NULL::%(table)s, %(rows)s) v
+                %(conflict)s
+                RETURNING %(returning)s
+                """,
+                table=SQL.identifier(model._table),
+                columns=SQL(", ").join(
+                    SQL.identifier(name) for name in [*names, *audit]
+                ),
+                values=SQL(", ").join(
+                    [SQL.identifier("v", name) for name in names]
+                    + [SQL("%s", value) for value in audit.values()]
+                ),
+                rows=json.dumps(rows, separators=(",", ":"), default=str),
+                conflict=conflict or SQL(),
+                returning=SQL(", ").join(SQL.identifier(name) for name in returning),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
     def _kam_created(self, records, fnames):
-        """What the ORM does after its INSERT: the one2many lists of activities
-        (an account's, a user's) read again, what depends on activities (an
-        account's activity state, stored figures of other modules) recomputed."""
+        """What the ORM does after its INSERT: the one2many lists of the new
+        records (an account's activities and followers, a user's activities) read
+        again, what depends on them (an account's activity state, stored figures of
+        other modules) recomputed."""
         written = [records._fields[fname] for fname in fnames]
         for field in written:
             for inverse in self.pool.field_inverses[field]:
                 self.env[inverse.model_name].invalidate_model([inverse.name])
-        # What was written is what mail.activity computes (its name, the
+        # What was written is what the model computes (an activity's name, its
         # assignee's time zone...): not to be computed again.
         with self.env.protecting(written, records):
             records.modified(records._fields, create=True)
@@ -173,15 +216,89 @@ class KamBulkActivity(models.AbstractModel):
     @api.model
     def _kam_subscribe(self, created):
         """The assignees follow the accounts of their activities, as mail.activity's
-        create makes them: one subscription per assignee."""
+        create makes them."""
         accounts = defaultdict(set)
         for _id, res_id, user_id, _deadline in created:
             if user_id:
                 accounts[user_id].add(res_id)
         users = self.env["res.users"].sudo().browse(accounts)
+        if self._kam_follow_supported():
+            self._kam_follow({user.partner_id.id: accounts[user.id] for user in users})
+            return
         for user in users:
             partners = self.env["res.partner"].sudo().browse(sorted(accounts[user.id]))
             partners.message_subscribe(partner_ids=user.partner_id.ids)
+
+    @api.model
+    def _kam_follow_supported(self):
+        """Whether the INSERT of ``_kam_follow`` does what mail's subscription of a
+        partner to accounts would: nothing but mail on that way."""
+        for model_name, (base, methods) in SUBSCRIBE_METHODS.items():
+            for cls in type(self.env[model_name]).__mro__:
+                if cls is not base and any(name in vars(cls) for name in methods):
+                    return False
+        return self._kam_may_insert(
+            "mail.followers",
+            MailFollowersBase,
+            {"res_model", "res_id", "partner_id"},
+            relations=("subtype_ids",),
+        )
+
+    @api.model
+    def _kam_follow(self, accounts):
+        """``accounts``: {partner id: account ids} the partner is to follow, as
+        ``message_subscribe`` subscribes them (mail.followers._insert_followers):
+        active partners only, those who already follow keep their subscription,
+        the others get the default subtypes of an account (a customer's external
+        ones). One INSERT of the followers, one of their subtypes."""
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .search([("id", "in", list(accounts)), ("active", "=", True)])
+        )
+        if not partners:
+            return
+        default, _internal, external = self.env[
+            "mail.message.subtype"
+        ].default_subtypes("res.partner")
+        subtypes = {
+            partner.id: (external if partner.partner_share else default).ids
+            for partner in partners
+        }
+        followers = self.env["mail.followers"].sudo()
+        created = self._kam_insert_rows(
+            followers,
+            ["res_model", "res_id", "partner_id"],
+            [
+                {"res_model": "res.partner", "res_id": res_id, "partner_id": pid}
+                for pid in partners.ids
+                for res_id in sorted(accounts[pid])
+            ],
+            ("id", "partner_id"),
+            conflict=SQL("ON CONFLICT (res_model, res_id, partner_id) DO NOTHING"),
+        )
+        relation = followers._fields["subtype_ids"]
+        pairs = [
+            (follower_id, subtype_id)
+            for follower_id, pid in created
+            for subtype_id in subtypes[pid]
+        ]
+        if pairs:
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO %s (%s, %s) "
+                    "SELECT * FROM unnest(%s::int[], %s::int[])",
+                    SQL.identifier(relation.relation),
+                    SQL.identifier(relation.column1),
+                    SQL.identifier(relation.column2),
+                    [pair[0] for pair in pairs],
+                    [pair[1] for pair in pairs],
+                )
+            )
+        self._kam_created(
+            followers.browse([row[0] for row in created]),
+            ["res_model", "res_id", "partner_id", "subtype_ids"],
+        )
 
     @api.model
     def _kam_notify(self, created):

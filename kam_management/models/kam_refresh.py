@@ -273,8 +273,9 @@ class KamRefresh(models.AbstractModel):
             days = cadence.cadence_days(tier, settings["cadence"]) if tier else 0
             next_date = False
             if days:
-                created = vals["create_date"]
-                fallback = created.date() if created else fields.Date.today()
+                # Never contacted: due from the day it was created, in the user's
+                # time zone (as "today" is), not the server's.
+                fallback = fields.Date.context_today(self, vals["create_date"] or None)
                 next_date = cadence.next_contact_date(
                     vals["kam_last_contact_date"], days, fallback
                 )

@@ -3,6 +3,8 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from odoo.addons.mail.models.mail_thread import MailThread
+
 from .common import KamCase
 
 
@@ -86,6 +88,7 @@ class TestBulkActivities(KamCase):
                 self.bulk._kam_complete(self._values(*inserted))
             )
         )
+        self.assertTrue(self.bulk._kam_follow_supported())
         with patch.object(type(self.env["res.users"]), "_bus_send") as bus:
             by_insert = self.bulk._kam_create(self._values(*inserted))
         # The menus of both assignees: each has something due today or before.
@@ -140,10 +143,43 @@ class TestBulkActivities(KamCase):
             del vals["res_name"]
         self.assertFalse(self.bulk._kam_insert_supported(incomplete))
 
+    def test_an_extended_subscription_takes_mail_s_way(self):
+        accounts = self._account("Blue Co") | self._account("Green Co")
+        partner_class = type(self.env["res.partner"])
+        # Another module's subscription of partners (here: one more class defining
+        # it) is never skipped.
+        with patch.object(
+            partner_class, "message_subscribe", partner_class.message_subscribe
+        ):
+            self.assertFalse(self.bulk._kam_follow_supported())
+            with patch.object(
+                type(self.bulk), "_kam_follow", side_effect=AssertionError
+            ):
+                self.bulk._kam_create(self._values(*accounts))
+        self.assertIn(self.rep.partner_id, accounts[0].message_partner_ids)
+        self.assertIn(self.rep2.partner_id, accounts[1].message_partner_ids)
+
+    def test_a_follower_keeps_its_subscription(self):
+        """As with message_subscribe: who already follows an account keeps the
+        subtypes they chose."""
+        accounts = self._account("Blue Co") | self._account("Green Co")
+        note = self.env.ref("mail.mt_note")
+        accounts[0].message_subscribe(
+            partner_ids=self.rep.partner_id.ids, subtype_ids=note.ids
+        )
+        self.bulk._kam_create(self._values(*accounts))
+        follower = accounts[0].message_follower_ids.filtered(
+            lambda follower: follower.partner_id == self.rep.partner_id
+        )
+        self.assertEqual(follower.subtype_ids, note)
+        self.assertIn(self.rep2.partner_id, accounts[1].message_partner_ids)
+
     def test_the_daily_job_inserts_its_reminders(self):
         account = self._account("Blue Co", self.rep)
-        with patch.object(
-            type(self.bulk), "_kam_orm_create", side_effect=AssertionError
+        bulk_class = type(self.bulk)
+        with (
+            patch.object(bulk_class, "_kam_orm_create", side_effect=AssertionError),
+            patch.object(MailThread, "message_subscribe", side_effect=AssertionError),
         ):
             self._refresh_all()
         reminder = account.activity_ids
