@@ -95,12 +95,13 @@ class KamBulkActivity(models.AbstractModel):
         )
 
     @api.model
-    def _kam_may_insert(self, model_name, base, given, relations=()):
+    def _kam_may_insert(self, model_name, base, given, relations=(), defaults=True):
         """Whether an INSERT of the columns ``given`` (and the many2many
         ``relations``) into ``model_name``'s table does all that its create would:
         nothing but the ORM and ``base`` (mail's class) between the create and the
         table, every stored computed field given, no default outside the table's
-        columns (a many2many), no column holding several values (translated,
+        columns (a many2many) nor, unless the caller applies them (``defaults``),
+        outside ``given``, no column holding several values (translated,
         company-dependent)."""
         model = self.env[model_name]
         for cls in type(model).__mro__:
@@ -112,6 +113,8 @@ class KamBulkActivity(models.AbstractModel):
             if not field.store or field.name in AUDIT_COLUMNS:
                 continue
             if field.compute and field.name not in given:
+                return False
+            if not defaults and field.default and field.name not in given:
                 return False
             if not field.column_type:
                 if field.name not in relations and (
@@ -240,8 +243,9 @@ class KamBulkActivity(models.AbstractModel):
         return self._kam_may_insert(
             "mail.followers",
             MailFollowersBase,
-            {"res_model", "res_id", "partner_id"},
+            {"res_model", "res_id", "partner_id", "subtype_ids"},
             relations=("subtype_ids",),
+            defaults=False,
         )
 
     @api.model

@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from odoo.addons.mail.models.mail_activity import MailActivity as MailActivityBase
 from odoo.addons.mail.models.mail_thread import MailThread
 
 from .common import KamCase
@@ -142,6 +143,17 @@ class TestBulkActivities(KamCase):
         for vals in incomplete:
             del vals["res_name"]
         self.assertFalse(self.bulk._kam_insert_supported(incomplete))
+        # A default the INSERT does not apply (the followers' way applies none):
+        # the ORM applies it.
+        given = set().union(*self.bulk._kam_complete(values))
+        self.assertTrue(
+            self.bulk._kam_may_insert("mail.activity", MailActivityBase, given)
+        )
+        self.assertFalse(
+            self.bulk._kam_may_insert(
+                "mail.activity", MailActivityBase, given, defaults=False
+            )
+        )
 
     def test_an_extended_subscription_takes_mail_s_way(self):
         accounts = self._account("Blue Co") | self._account("Green Co")
