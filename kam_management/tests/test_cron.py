@@ -41,6 +41,24 @@ class TestDailyJob(KamCase):
         self.assertEqual(late.state, "overdue")
         self.assertTrue(self.fresh.kam_is_overdue)
 
+    def test_never_contacted_is_due_from_its_creation_day_for_its_users(self):
+        """Created at 23:30 UTC, which is already the next day in Brussels: for the
+        job working in Brussels time, it is due that next day ("Today"), not the
+        day before (overdue)."""
+        self.env.user.tz = "Europe/Brussels"
+        night = self._account("Night Co", self.rep)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET create_date = %s WHERE id = %s",
+            ("2026-06-10 23:30:00", night.id),
+        )
+        self.env.invalidate_all()
+        with freeze_time("2026-06-11 09:00:00"):
+            self._refresh_all()
+            self.assertEqual(night.kam_next_contact_date, datetime.date(2026, 6, 11))
+            self.assertFalse(night.kam_is_overdue)
+            self.assertEqual(self._reminders(night).state, "today")
+
     def test_one_reminder_per_overdue_account_of_the_tier_channel(self):
         self._log_contact(self.fresh, self.today - datetime.timedelta(days=3))
         self._refresh_all()
