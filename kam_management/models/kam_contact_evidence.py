@@ -113,7 +113,9 @@ class KamContactEvidence(models.AbstractModel):
                      WHERE e.active
                        AND NOT COALESCE(%(event_outsider)s, FALSE)
                 )
-                SELECT account_id, MAX(date)::date FROM contacts
+                SELECT account_id,
+                       MAX(date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                  FROM contacts
                  WHERE date <= %(now)s
               GROUP BY account_id
                 """,
@@ -125,6 +127,9 @@ class KamContactEvidence(models.AbstractModel):
                     SQL("organizer.partner_id"), company
                 ),
                 now=fields.Datetime.now(),
+                # The day of a contact is the user's, as "today" is
+                # (fields.Date.context_today): 00:30 in Shanghai is yesterday in UTC.
+                tz=self.env.context.get("tz") or self.env.user.tz or "UTC",
             )
         )
         return dict(self.env.cr.fetchall())

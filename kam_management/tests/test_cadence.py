@@ -107,7 +107,8 @@ class TestCadence(KamCase):
         self._refresh_all()
         self.assertFalse(self.account.kam_last_contact_date)
         self.assertEqual(
-            self.account.kam_next_contact_date, self.account.create_date.date()
+            self.account.kam_next_contact_date,
+            fields.Date.context_today(self.account, self.account.create_date),
         )
         # Due today is today's work (Odoo's activities say "Today"), overdue the day
         # after.

@@ -4,6 +4,7 @@ the rep works in; refused, changing nothing, to whoever may not see the account.
 
 import datetime
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -139,7 +140,7 @@ class TestContactLog(KamCase):
         self._refresh_all()
         self.assertFalse(self._reminders(self.account), "no reminder, no duplicate")
         today = self._messages(self.account).filtered(
-            lambda m: m.date.date() >= self.today
+            lambda m: fields.Date.context_today(m, m.date) >= self.today
         )
         self.assertEqual(len(today), 2)
 

@@ -59,6 +59,22 @@ class TestDailyJob(KamCase):
             self.assertFalse(night.kam_is_overdue)
             self.assertEqual(self._reminders(night).state, "today")
 
+    def test_a_contact_counts_on_the_day_of_its_users(self):
+        """A call logged at 23:30 UTC is the next day's in Brussels: for the job
+        working in Brussels time, the last contact is that next day."""
+        self.env.user.tz = "Europe/Brussels"
+        message = self._log_contact(self.fresh, datetime.date(2026, 6, 10))
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_message SET date = %s WHERE id = %s",
+            ("2026-06-10 23:30:00", message.id),
+        )
+        with freeze_time("2026-06-11 09:00:00"):
+            last = self.env["kam.contact.evidence"]._kam_last_contacts(
+                self.fresh, self.company
+            )
+        self.assertEqual(last[self.fresh.id], datetime.date(2026, 6, 11))
+
     def test_one_reminder_per_overdue_account_of_the_tier_channel(self):
         self._log_contact(self.fresh, self.today - datetime.timedelta(days=3))
         self._refresh_all()
