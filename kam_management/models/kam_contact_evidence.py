@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -37,6 +39,14 @@ class KamContactEvidence(models.AbstractModel):
 
     _name = "kam.contact.evidence"
     _description = "Key account contact evidence"
+
+    @api.model
+    def _kam_tz(self):
+        """The time zone whose days contacts are counted in: the user's, as
+        fields.Date.context_today counts "today" (UTC when it is unknown). A call
+        at 00:30 in Shanghai is that day's, not the day before as in UTC."""
+        tz = self.env.context.get("tz") or self.env.user.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
 
     @api.model
     def _kam_channel_activity_type(self, channel):
@@ -127,9 +137,7 @@ class KamContactEvidence(models.AbstractModel):
                     SQL("organizer.partner_id"), company
                 ),
                 now=fields.Datetime.now(),
-                # The day of a contact is the user's, as "today" is
-                # (fields.Date.context_today): 00:30 in Shanghai is yesterday in UTC.
-                tz=self.env.context.get("tz") or self.env.user.tz or "UTC",
+                tz=self._kam_tz(),
             )
         )
         return dict(self.env.cr.fetchall())

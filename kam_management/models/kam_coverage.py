@@ -262,7 +262,7 @@ class KamCoverage(models.AbstractModel):
                 start=start,
                 end=end,
                 now=fields.Datetime.now(),
-                tz=self.env.context.get("tz") or self.env.user.tz or "UTC",
+                tz=self.env["kam.contact.evidence"]._kam_tz(),
                 comment=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
             )
         )
