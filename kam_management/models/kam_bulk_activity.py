@@ -103,13 +103,11 @@ class KamBulkActivity(models.AbstractModel):
         columns (a many2many) nor, unless the caller applies them (``defaults``),
         outside ``given``, no column holding several values (translated,
         company-dependent)."""
-        model = self.env[model_name]
-        for cls in type(model).__mro__:
-            if cls in (models.BaseModel, base):
-                continue
-            if any(name in vars(cls) for name in CREATE_METHODS):
-                return False
-        for field in model._fields.values():
+        if not self._kam_defined_only_by(
+            model_name, (models.BaseModel, base), CREATE_METHODS
+        ):
+            return False
+        for field in self.env[model_name]._fields.values():
             if not field.store or field.name in AUDIT_COLUMNS:
                 continue
             if field.compute and field.name not in given:
@@ -233,13 +231,25 @@ class KamBulkActivity(models.AbstractModel):
             partners.message_subscribe(partner_ids=user.partner_id.ids)
 
     @api.model
+    def _kam_defined_only_by(self, model_name, bases, methods):
+        """Whether no class of ``model_name`` but ``bases`` defines one of
+        ``methods``: no installed module extends them."""
+        return not any(
+            name in vars(cls)
+            for cls in type(self.env[model_name]).__mro__
+            if cls not in bases
+            for name in methods
+        )
+
+    @api.model
     def _kam_follow_supported(self):
         """Whether the INSERT of ``_kam_follow`` does what mail's subscription of a
         partner to accounts would: nothing but mail on that way."""
-        for model_name, (base, methods) in SUBSCRIBE_METHODS.items():
-            for cls in type(self.env[model_name]).__mro__:
-                if cls is not base and any(name in vars(cls) for name in methods):
-                    return False
+        if not all(
+            self._kam_defined_only_by(model_name, (base,), methods)
+            for model_name, (base, methods) in SUBSCRIBE_METHODS.items()
+        ):
+            return False
         return self._kam_may_insert(
             "mail.followers",
             MailFollowersBase,
